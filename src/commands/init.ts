@@ -1,0 +1,146 @@
+/** `gitops-redis init [dir]`: scaffold (or adopt) a GitOps repository. */
+import { mkdir, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { ConflictError, UsageError } from "../errors.js";
+import { GitRepo } from "../git/repo.js";
+import { writeFileAtomic, readFileIfExists } from "../io/files.js";
+import { CONFIG_FILE } from "../layout.js";
+import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION, SUPPORTED_CHART_VERSIONS, type RepoConfig } from "../model.js";
+import { Problems, checkChartRepository, checkChartVersion } from "../config/schema.js";
+import { planInitFiles } from "../plan/init.js";
+import type { Output } from "../output.js";
+import type { CommandContext } from "./context.js";
+import { pushBranch } from "./publish.js";
+
+export interface InitOptions {
+  controller: string;
+  chartRepo: string;
+  chartVersion: string;
+  defaultBranch: string;
+  remote?: string;
+  repoUrl?: string;
+  github?: string;
+  argocdNamespace: string;
+  push: boolean;
+  json: boolean;
+}
+
+export const INIT_COMMIT_MESSAGE = "chore: initialize gitops-redis repository";
+
+function checkOptions(options: InitOptions): void {
+  const problems = new Problems();
+  if (options.controller === "flux") {
+    problems.add("--controller", options.controller, "Flux output is not available yet in this version; use argocd");
+  } else if (options.controller !== "argocd") {
+    problems.add("--controller", options.controller, "expected argocd");
+  }
+  const repoProblem = checkChartRepository(options.chartRepo);
+  if (repoProblem) problems.add("--chart-repo", options.chartRepo, repoProblem);
+  const versionProblem = checkChartVersion(options.chartVersion);
+  if (versionProblem) problems.add("--chart-version", options.chartVersion, versionProblem);
+  if (!/^[A-Za-z0-9][-A-Za-z0-9._/]*$/.test(options.defaultBranch) || options.defaultBranch.includes("..")) {
+    problems.add("--default-branch", options.defaultBranch, "expected a git branch name such as main");
+  }
+  for (const [flag, value] of [["--remote", options.remote], ["--repo-url", options.repoUrl]] as const) {
+    if (value !== undefined && !/^(https?:\/\/|ssh:\/\/|git@|file:\/\/)\S+$/.test(value)) {
+      problems.add(flag, value, "expected a git URL (https://, ssh://, git@host:owner/repo.git or file://)");
+    }
+  }
+  if (options.github !== undefined && !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(options.github)) {
+    problems.add("--github", options.github, "expected owner/repo, e.g. acme/redis-gitops");
+  }
+  if (problems.list.length) throw new UsageError(problems.list);
+}
+
+export async function runInit(dirArg: string | undefined, options: InitOptions, ctx: CommandContext): Promise<void> {
+  const { out } = ctx;
+  checkOptions(options);
+  const dir = resolve(ctx.cwd, dirArg ?? ".");
+  const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const repo = new GitRepo(dir, ctx.env);
+  const isRepo = exists && (await repo.isRepoRoot());
+
+  if (isRepo && (await readFileIfExists(join(dir, CONFIG_FILE))) !== undefined) {
+    out.info(`${dir} is already a gitops-redis repository (${CONFIG_FILE} exists); nothing to change.`);
+    out.info("Next: gitops-redis add-env <name> --storage <kind> ...");
+    out.json({ action: "unchanged", dir, commit: await repo.resolve("HEAD"), files: [] });
+    return;
+  }
+
+  if (isRepo) {
+    const dirty = await repo.dirtyPaths();
+    if (dirty.length) {
+      throw new ConflictError(`refusing to initialize ${dir}: the working tree has uncommitted changes: ${dirty.join(", ")}`, {
+        hint: "commit or stash them, then run gitops-redis init again",
+      });
+    }
+  }
+  const origin = isRepo ? await repo.remoteUrl("origin") : undefined;
+  if (options.remote && origin && origin !== options.remote) {
+    throw new ConflictError(`remote origin already points at ${origin}, not ${options.remote}`, {
+      hint: "drop --remote to use the existing origin, or change it with git remote set-url origin <url>",
+    });
+  }
+  const repoUrl = options.repoUrl ?? options.remote ?? origin ?? (options.github ? `https://github.com/${options.github}.git` : undefined);
+  if (!repoUrl) {
+    throw new UsageError("missing --repo-url: Argo CD needs the URL it clones this repository from; pass --remote <git-url>, --repo-url <git-url> or --github owner/repo");
+  }
+
+  const config: RepoConfig = {
+    controller: "argocd",
+    repoUrl,
+    defaultBranch: options.defaultBranch,
+    chart: { repository: options.chartRepo, name: "redis", version: options.chartVersion },
+    argocd: { namespace: options.argocdNamespace, project: "default" },
+    environments: {},
+  };
+  if (options.github) config.github = options.github;
+  const files = planInitFiles(config);
+
+  if (exists) {
+    const foreign: string[] = [];
+    for (const [path, content] of files) {
+      const present = await readFileIfExists(join(dir, path));
+      if (present !== undefined && present !== content) foreign.push(path);
+    }
+    if (foreign.length) {
+      throw new ConflictError(`refusing to overwrite files gitops-redis would generate: ${foreign.join(", ")}`, {
+        hint: "move them away (or init a new directory) and run gitops-redis init again",
+      });
+    }
+  }
+  if (isRepo) {
+    const head = await repo.currentBranch();
+    if ((await repo.resolve("HEAD")) && head !== options.defaultBranch) {
+      throw new ConflictError(`the checked-out branch is ${head ?? "(detached)"}, not the default branch ${options.defaultBranch}`, {
+        hint: `git switch ${options.defaultBranch}, or pass --default-branch ${head ?? "<branch>"}`,
+      });
+    }
+  }
+
+  if (!SUPPORTED_CHART_VERSIONS.includes(options.chartVersion as (typeof SUPPORTED_CHART_VERSIONS)[number])) {
+    out.warn(`chart version ${options.chartVersion} is not one gitops-redis was checked against (${SUPPORTED_CHART_VERSIONS.join(", ")})`);
+  }
+
+  await mkdir(dir, { recursive: true });
+  if (!isRepo) await repo.init(options.defaultBranch);
+  if (options.remote && !origin) await repo.addRemote("origin", options.remote);
+  for (const [path, content] of files) await writeFileAtomic(join(dir, path), content);
+  const commit = await repo.commitPaths([...files.keys()], INIT_COMMIT_MESSAGE);
+  out.info(`Initialized gitops-redis repository in ${dir} (Argo CD, chart ${config.chart.name} ${config.chart.version}).`);
+  for (const path of files.keys()) out.info(`  + ${path}`);
+  await report(out, await pushIfRemote(repo, options, ctx), options.defaultBranch);
+  out.json({ action: "created", dir, branch: options.defaultBranch, commit, files: [...files.keys()] });
+}
+
+async function pushIfRemote(repo: GitRepo, options: InitOptions, ctx: CommandContext): Promise<string | undefined> {
+  if (!options.push || !(await repo.remoteUrl("origin"))) return undefined;
+  await pushBranch(repo, options.defaultBranch, ctx, { lease: false });
+  return "origin";
+}
+
+async function report(out: Output, pushedTo: string | undefined, branch: string): Promise<void> {
+  if (pushedTo) out.info(`Pushed ${branch} to ${pushedTo}.`);
+  else out.info(`No push (no remote origin): add one with git remote add origin <url> && git push -u origin ${branch}`);
+  out.info("Next: gitops-redis add-env <name> --storage <kind> ...   then apply bootstrap/root-app.yaml once with kubectl.");
+}

@@ -1,0 +1,232 @@
+/**
+ * The git adapter: every git process gitops-redis runs goes through here (simple-git over the real git binary).
+ * Environment branches are built with plumbing on a temporary index, so the user's working tree and index are
+ * never touched by add-env and a half-finished run leaves nothing behind but unreferenced objects.
+ */
+import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { simpleGit, type SimpleGit } from "simple-git";
+import { RemoteError } from "../errors.js";
+
+export interface CommitRequest {
+  /** Commit to build on (its tree is the starting point). */
+  parent: string;
+  /** Path -> new content, or null to delete. */
+  changes: ReadonlyMap<string, string | null>;
+  message: string;
+}
+
+export interface CommitResult {
+  commit: string;
+  tree: string;
+}
+
+const FALLBACK_IDENTITY = { name: "gitops-redis", email: "gitops-redis@users.noreply.github.com" };
+
+export class GitRepo {
+  private client: SimpleGit | undefined;
+  private identityEnv: Record<string, string> | undefined;
+
+  constructor(readonly dir: string, private readonly baseEnv: NodeJS.ProcessEnv = process.env) {}
+
+  /** Created on first use: simple-git refuses a directory that init has not made yet. */
+  private get git(): SimpleGit {
+    this.client ??= simpleGit({ baseDir: this.dir, trimmed: true });
+    return this.client;
+  }
+
+  private run(args: string[], env?: Record<string, string>): Promise<string> {
+    const git = env ? simpleGit({ baseDir: this.dir, trimmed: true }).env({ ...cleanEnv(this.baseEnv), ...env }) : this.git;
+    return git.raw(args);
+  }
+
+  async isRepoRoot(): Promise<boolean> {
+    try {
+      const top = await this.git.raw(["rev-parse", "--show-toplevel"]);
+      const { realpath } = await import("node:fs/promises");
+      return (await realpath(top)) === (await realpath(this.dir));
+    } catch {
+      return false;
+    }
+  }
+
+  async init(defaultBranch: string): Promise<void> {
+    await this.git.raw(["init", "--quiet", `--initial-branch=${defaultBranch}`]);
+  }
+
+  async resolve(ref: string): Promise<string | undefined> {
+    try {
+      return await this.git.raw(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async currentBranch(): Promise<string | undefined> {
+    try {
+      return await this.git.raw(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Paths git reports as modified, staged or untracked (ignored files excluded). */
+  async dirtyPaths(): Promise<string[]> {
+    const out = await this.git.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+    return out.split("\0").filter(Boolean).map((line) => line.slice(3));
+  }
+
+  async localBranches(): Promise<string[]> {
+    const out = await this.git.raw(["for-each-ref", "--format=%(refname:short)", "refs/heads/"]);
+    return out.split("\n").filter(Boolean);
+  }
+
+  async readFile(ref: string, path: string): Promise<string | undefined> {
+    try {
+      // --textconv off, no trimming: the bytes as committed.
+      return await simpleGit({ baseDir: this.dir, trimmed: false }).raw(["show", `${ref}:${path}`]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readFiles(ref: string, paths: readonly string[]): Promise<Map<string, string>> {
+    const present = new Set(await this.listFiles(ref, paths));
+    const entries = await Promise.all(
+      paths.filter((p) => present.has(p)).map(async (p) => [p, await this.readFile(ref, p)] as const),
+    );
+    return new Map(entries.filter((e): e is readonly [string, string] => e[1] !== undefined));
+  }
+
+  async listFiles(ref: string, paths: readonly string[] = []): Promise<string[]> {
+    const out = await this.git.raw(["ls-tree", "-r", "--name-only", "-z", ref, "--", ...paths]);
+    return out.split("\0").filter(Boolean);
+  }
+
+  async treeOf(commit: string): Promise<string> {
+    return this.git.raw(["rev-parse", `${commit}^{tree}`]);
+  }
+
+  private async identity(): Promise<Record<string, string>> {
+    if (this.identityEnv) return this.identityEnv;
+    const get = async (key: string) => {
+      try {
+        return await this.git.raw(["config", "--get", key]);
+      } catch {
+        return "";
+      }
+    };
+    const name = this.baseEnv.GIT_AUTHOR_NAME || (await get("user.name")) || FALLBACK_IDENTITY.name;
+    const email = this.baseEnv.GIT_AUTHOR_EMAIL || (await get("user.email")) || FALLBACK_IDENTITY.email;
+    this.identityEnv = {
+      GIT_AUTHOR_NAME: name,
+      GIT_AUTHOR_EMAIL: email,
+      GIT_COMMITTER_NAME: this.baseEnv.GIT_COMMITTER_NAME || name,
+      GIT_COMMITTER_EMAIL: this.baseEnv.GIT_COMMITTER_EMAIL || email,
+    };
+    return this.identityEnv;
+  }
+
+  /** Builds a commit on `parent` without touching the working tree; undefined when the tree would not change. */
+  async commitOnto(request: CommitRequest): Promise<CommitResult | undefined> {
+    const scratch = await mkdtemp(join(tmpdir(), "gitops-redis-"));
+    const env = { GIT_INDEX_FILE: join(scratch, "index") };
+    try {
+      await this.run(["read-tree", request.parent], env);
+      const writes = [...request.changes].filter((c): c is [string, string] => c[1] !== null);
+      const deletes = [...request.changes].filter(([, c]) => c === null).map(([p]) => p);
+      if (writes.length) {
+        const files = await Promise.all(
+          writes.map(async ([path, content], i) => {
+            const file = join(scratch, "blobs", String(i));
+            await mkdir(dirname(file), { recursive: true });
+            await writeFile(file, content);
+            return file;
+          }),
+        );
+        const hashes = (await this.run(["hash-object", "-w", "--no-filters", "--", ...files], env)).split("\n");
+        const cacheinfo = writes.flatMap(([path], i) => ["--cacheinfo", `100644,${hashes[i]},${path}`]);
+        await this.run(["update-index", "--add", ...cacheinfo], env);
+      }
+      if (deletes.length) await this.run(["update-index", "--force-remove", "--", ...deletes], env);
+      const tree = await this.run(["write-tree"], env);
+      if (tree === (await this.treeOf(request.parent))) return undefined;
+      const commit = await this.run(["commit-tree", tree, "-p", request.parent, "-m", request.message], await this.identity());
+      return { commit, tree };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** Moves `branch` to `commit`, failing if it moved since we read `expected` (undefined = must not exist). */
+  async setBranch(branch: string, commit: string, expected: string | undefined): Promise<void> {
+    const zero = "0".repeat(40);
+    await this.git.raw(["update-ref", "-m", "gitops-redis", `refs/heads/${branch}`, commit, expected ?? zero]);
+  }
+
+  async deleteBranch(branch: string, expected: string): Promise<void> {
+    await this.git.raw(["update-ref", "-d", `refs/heads/${branch}`, expected]);
+  }
+
+  /** Stages exactly `paths` and commits them on the current branch (init's first commit). */
+  async commitPaths(paths: readonly string[], message: string): Promise<string> {
+    await this.git.raw(["add", "--", ...paths]);
+    await this.run(["commit", "--quiet", "--no-verify", "-m", message, "--", ...paths], await this.identity());
+    return this.git.raw(["rev-parse", "HEAD"]);
+  }
+
+  /** Makes the working tree match HEAD after HEAD's branch was moved by setBranch (only called on a clean tree). */
+  async syncWorkTree(): Promise<void> {
+    await this.git.raw(["reset", "--quiet", "--hard", "HEAD"]);
+  }
+
+  async remoteUrl(remote: string): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(["remote", "get-url", remote])) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async addRemote(remote: string, url: string): Promise<void> {
+    await this.git.raw(["remote", "add", remote, url]);
+  }
+
+  async remoteBranch(remote: string, branch: string, env: Record<string, string> = {}): Promise<string | undefined> {
+    const out = await this.run(["ls-remote", "--heads", remote, `refs/heads/${branch}`], env);
+    return out.split(/\s+/)[0] || undefined;
+  }
+
+  /**
+   * Pushes `branch`; with `expectedRemote` it is a force-with-lease against that commit (undefined: must not exist).
+   * `env` carries credentials for this one process only.
+   */
+  async push(
+    remote: string,
+    branch: string,
+    options: { lease?: { expected: string | undefined }; env?: Record<string, string> } = {},
+  ): Promise<void> {
+    const args = ["push", "--quiet", "--porcelain", remote, `refs/heads/${branch}:refs/heads/${branch}`];
+    if (options.lease) args.splice(2, 0, `--force-with-lease=refs/heads/${branch}:${options.lease.expected ?? ""}`);
+    try {
+      await this.run(args, { GIT_TERMINAL_PROMPT: "0", ...(options.env ?? {}) });
+    } catch (error) {
+      throw new RemoteError(`git push of ${branch} to ${remote} failed: ${firstLine(error)}`, {
+        hint: `the commit is kept on the local branch ${branch}; fix the remote and re-run the same command`,
+      });
+    }
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n").map((l) => l.trim()).find((l) => l && !l.startsWith("To ")) ?? text;
+}
+
+/** simple-git's env() replaces the whole environment; keep PATH/HOME and the user's git settings. */
+function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

@@ -1,0 +1,36 @@
+/** Every path and label of a generated repository, in one place. Pure. */
+
+export const CONFIG_FILE = "gitops-redis.yaml";
+export const BASE_VALUES_FILE = "values/base.yaml";
+export const REPO_README = "README.md";
+export const GITIGNORE = ".gitignore";
+export const VALIDATE_WORKFLOW = ".github/workflows/validate.yaml";
+
+/** Folder the Argo CD root Application syncs: every Application and repository Secret lives below it. */
+export const ARGOCD_APPS_DIR = "argocd";
+export const ARGOCD_ROOT_APP = "bootstrap/root-app.yaml";
+export const ARGOCD_CHART_REPO_SECRET = `${ARGOCD_APPS_DIR}/repositories/chart-repository.yaml`;
+export const ROOT_APP_NAME = "gitops-redis";
+
+export const envDir = (env: string): string => `envs/${env}`;
+export const envValuesFile = (env: string): string => `${envDir(env)}/values.yaml`;
+export const envStorageDir = (env: string): string => `${envDir(env)}/storage`;
+export const envStorageClassFile = (env: string): string => `${envStorageDir(env)}/storageclass.yaml`;
+export const envPersistentVolumesFile = (env: string): string => `${envStorageDir(env)}/persistentvolumes.yaml`;
+export const argocdApplicationFile = (env: string): string => `${ARGOCD_APPS_DIR}/environments/${env}.yaml`;
+
+/** Helm release and Argo CD Application name of an environment; the release name prefixes every Service. */
+export const releaseName = (env: string): string => `${env}-redis`;
+export const applicationName = (env: string): string => `redis-${env}`;
+export const defaultNamespace = (env: string): string => `redis-${env}`;
+export const defaultStorageClassName = (env: string, kind: string): string => `redis-${env}-${kind}`;
+export const defaultPasswordSecret = (env: string): string => `${releaseName(env)}-auth`;
+
+export const branchFor = (action: "add-env" | "set", env: string): string => `gitops-redis/${action}-${env}`;
+
+export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+export const LABEL_ENVIRONMENT = "gitops-redis.io/environment";
+export const MANAGED_BY = "gitops-redis";
+export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
+/** Storage objects sync before the chart (wave 0) so PVCs find their class and volumes. */
+export const STORAGE_SYNC_WAVE = "-1";

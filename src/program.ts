@@ -1,0 +1,97 @@
+/** Builds the commander program. Command modules load only when their command runs, to keep start-up small. */
+import { Command, Option } from "commander";
+import { createOutput, type Streams } from "./output.js";
+import type { CommandContext } from "./commands/context.js";
+import { addEnvironmentFlags } from "./commands/env-flags.js";
+import type { ChangeOptions } from "./commands/environment-change.js";
+import type { InitOptions } from "./commands/init.js";
+import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION } from "./model.js";
+import { packageVersion } from "./assets.js";
+
+export interface ProgramDeps {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  streams: Streams;
+}
+
+function context(deps: ProgramDeps, json: boolean | undefined): CommandContext {
+  return { cwd: deps.cwd, env: deps.env, streams: deps.streams, out: createOutput(deps.streams, Boolean(json)) };
+}
+
+const ADD_ENV_EXAMPLES = `
+Examples:
+  # reuse a StorageClass the cluster already has
+  $ gitops-redis add-env dev --storage existing:nfs --replicas 1
+
+  # OpenEBS LocalPV hostpath, master on NodePort 31379, images from a private registry
+  $ gitops-redis add-env prod --namespace redis --storage openebs-hostpath \\
+      --base-path /dataspace1/redis-data/redis --replicas 2 --expose nodeport:31379 \\
+      --image-registry myharbor.com/bigdata
+
+  # static local volumes, one per Redis pod
+  $ gitops-redis add-env edge --storage local --replicas 1 \\
+      --node node1=/data/redis --node node2=/data/redis
+
+  # see the plan and the diff, write nothing
+  $ gitops-redis add-env prod --storage existing:nfs --dry-run`;
+
+export function buildProgram(deps: ProgramDeps): Command {
+  const program = new Command("gitops-redis")
+    .description("Deploy Redis on Kubernetes with Helm through reviewed GitOps pull requests (Argo CD).")
+    .version(packageVersion(), "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => void deps.streams.stdout.write(text),
+      writeErr: (text) => void deps.streams.stderr.write(text),
+    })
+    .exitOverride();
+
+  program
+    .command("init")
+    .description("create (or adopt a clean) git repository as a gitops-redis GitOps repository")
+    .argument("[dir]", "directory of the repository", ".")
+    .addOption(new Option("--controller <name>", "GitOps controller that deploys the repository").default("argocd"))
+    .option("--chart-repo <url>", "chart repository: oci://... or an https Helm repository", DEFAULT_CHART_REPOSITORY)
+    .option("--chart-version <version>", "pinned bitnami/redis chart version", DEFAULT_CHART_VERSION)
+    .option("--default-branch <branch>", "branch Argo CD deploys from", "main")
+    .option("--remote <git-url>", "add this URL as remote origin and push to it")
+    .option("--repo-url <git-url>", "URL Argo CD clones this repository from (default: --remote, else origin)")
+    .option("--github <owner/repo>", "GitHub repository of the pull requests")
+    .option("--argocd-namespace <ns>", "namespace Argo CD runs in", "argocd")
+    .option("--no-push", "commit locally, do not push")
+    .option("--json", "print one JSON document on stdout; human text goes to stderr")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ gitops-redis init redis-gitops --remote git@github.com:acme/redis-gitops.git
+  $ gitops-redis init . --chart-version 19.6.1 --repo-url https://git.example.com/platform/redis.git`,
+    )
+    .action(async (dir: string, options: InitOptions) => {
+      const { runInit } = await import("./commands/init.js");
+      await runInit(dir, options, context(deps, options.json));
+    });
+
+  for (const [name, description, examples] of [
+    ["add-env", "add an environment on branch gitops-redis/add-env-<name>: values, storage, Argo CD Application", ADD_ENV_EXAMPLES],
+    [
+      "set",
+      "change an existing environment on branch gitops-redis/set-<name>; flags you omit keep their values",
+      `
+Examples:
+  $ gitops-redis set prod --replicas 3
+  $ gitops-redis set prod --expose clusterip --dry-run`,
+    ],
+  ] as const) {
+    addEnvironmentFlags(program.command(name).description(description).argument("<name>", "environment name, e.g. prod"))
+      .option("--dry-run", "print the plan and the diff; write nothing")
+      .option("--no-push", "commit on the branch, do not push")
+      .option("--json", "print one JSON document on stdout; human text goes to stderr")
+      .addHelpText("after", examples)
+      .action(async (env: string, options: ChangeOptions) => {
+        const { runAddEnv, runSet } = await import("./commands/add-env.js");
+        await (name === "add-env" ? runAddEnv : runSet)(env, options, context(deps, options.json));
+      });
+  }
+  return program;
+}

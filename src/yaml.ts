@@ -1,0 +1,74 @@
+import { Document, isMap, parseAllDocuments, parseDocument, stringify } from "yaml";
+
+/** One serialization for every generated file, so the same input always gives the same bytes. */
+const STRINGIFY_OPTIONS = { lineWidth: 0, indent: 2, indentSeq: true } as const;
+
+export function toYaml(value: unknown): string {
+  return stringify(value, STRINGIFY_OPTIONS);
+}
+
+export function toYamlDocuments(values: readonly unknown[]): string {
+  return values.map((value) => toYaml(value)).join("---\n");
+}
+
+export class YamlParseError extends Error {}
+
+/** Parses every document of a file and fails on the first syntax error, naming file, line and column. */
+export function parseYamlDocuments(text: string, file: string): Document[] {
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  for (const doc of list) {
+    const [error] = doc.errors;
+    if (error) {
+      const pos = error.linePos?.[0];
+      const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+      throw new YamlParseError(`${where}: ${error.message.split("\n")[0]}`);
+    }
+  }
+  return list.filter((doc) => doc.contents !== null);
+}
+
+export function parseYamlDocument(text: string, file: string): Document {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const [error] = doc.errors;
+  if (error) {
+    const pos = error.linePos?.[0];
+    throw new YamlParseError(`${pos ? `${file}:${pos.line}:${pos.col}` : file}: ${error.message.split("\n")[0]}`);
+  }
+  return doc;
+}
+
+export function documentToString(doc: Document): string {
+  return doc.toString(STRINGIFY_OPTIONS);
+}
+
+/**
+ * Writes `value` at `path` in a user-owned document, keeping comments and key order of what is there.
+ * Plain objects are merged key by key so that a comment on a nested key survives a change of its sibling.
+ */
+export function setInPreserving(doc: Document, path: readonly string[], value: unknown): void {
+  if (isPlainObject(value)) {
+    const existing = doc.getIn(path, true);
+    if (!isMap(existing)) doc.setIn(path, doc.createNode({}));
+    for (const [key, child] of Object.entries(value)) setInPreserving(doc, [...path, key], child);
+    return;
+  }
+  const current = doc.getIn(path);
+  if (current !== undefined && JSON.stringify(current) === JSON.stringify(value)) return;
+  doc.setIn(path, doc.createNode(value));
+}
+
+/** Removes keys under `path` in `doc` that are not in `keep`, recursing into maps. */
+export function pruneKeys(doc: Document, path: readonly string[], keep: Record<string, unknown>): void {
+  const node = doc.getIn(path, true);
+  if (!isMap(node)) return;
+  for (const item of [...node.items]) {
+    const key = String((item.key as { value?: unknown })?.value ?? item.key);
+    if (!(key in keep)) doc.deleteIn([...path, key]);
+    else if (isPlainObject(keep[key])) pruneKeys(doc, [...path, key], keep[key] as Record<string, unknown>);
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
