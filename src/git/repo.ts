@@ -22,6 +22,27 @@ export interface CommitResult {
   tree: string;
 }
 
+/**
+ * simple-git refuses environment variables that could run programs (EDITOR, PAGER, GIT_SSH_COMMAND, ...) because they
+ * are dangerous when an attacker controls them. Here the environment is the user's own shell's, and many users set
+ * these, so we allow them; every argument we pass is built by us from validated input and separated by `--`.
+ */
+const TRUSTED_ENVIRONMENT = {
+  allowUnsafeAskPass: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeEditor: true,
+  allowUnsafePager: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeTemplateDir: true,
+  allowUnsafeDiffExternal: true,
+} as const;
+
+function client(baseDir: string, trimmed = true): SimpleGit {
+  return simpleGit({ baseDir, trimmed, unsafe: TRUSTED_ENVIRONMENT });
+}
+
 const FALLBACK_IDENTITY = { name: "gitops-redis", email: "gitops-redis@users.noreply.github.com" };
 
 export class GitRepo {
@@ -32,12 +53,12 @@ export class GitRepo {
 
   /** Created on first use: simple-git refuses a directory that init has not made yet. */
   private get git(): SimpleGit {
-    this.client ??= simpleGit({ baseDir: this.dir, trimmed: true });
+    this.client ??= client(this.dir).env(cleanEnv(this.baseEnv));
     return this.client;
   }
 
   private run(args: string[], env?: Record<string, string>): Promise<string> {
-    const git = env ? simpleGit({ baseDir: this.dir, trimmed: true }).env({ ...cleanEnv(this.baseEnv), ...env }) : this.git;
+    const git = env ? client(this.dir).env({ ...cleanEnv(this.baseEnv), ...env }) : this.git;
     return git.raw(args);
   }
 
@@ -85,7 +106,7 @@ export class GitRepo {
   async readFile(ref: string, path: string): Promise<string | undefined> {
     try {
       // --textconv off, no trimming: the bytes as committed.
-      return await simpleGit({ baseDir: this.dir, trimmed: false }).raw(["show", `${ref}:${path}`]);
+      return await client(this.dir, false).env(cleanEnv(this.baseEnv)).raw(["show", `${ref}:${path}`]);
     } catch {
       return undefined;
     }

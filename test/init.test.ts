@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { git, repoState, sandbox, treeAt } from "./support/repo.js";
+
+describe("init", () => {
+  it("creates a repository, commits the scaffold and pushes the default branch", async () => {
+    const box = sandbox();
+    const result = await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root);
+    expect(result.code, result.stderr).toBe(0);
+    expect(git(box.repo, ["log", "--format=%s"], box.env)).toBe("chore: initialize gitops-redis repository");
+    expect(git(box.repo, ["status", "--porcelain"], box.env)).toBe("");
+    expect(git(box.remote, ["rev-parse", "main"], box.env)).toBe(git(box.repo, ["rev-parse", "main"], box.env));
+    expect(Object.keys(treeAt(box.repo, "HEAD")).sort()).toEqual([
+      ".github/workflows/validate.yaml",
+      ".gitignore",
+      "README.md",
+      "argocd/repositories/chart-repository.yaml",
+      "bootstrap/root-app.yaml",
+      "gitops-redis.yaml",
+      "values/base.yaml",
+    ]);
+  });
+
+  it("re-running on an initialized repository changes nothing and says so", async () => {
+    const box = sandbox();
+    await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root);
+    const before = repoState(box.repo, box.remote);
+    const again = await box.cli(["init"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already a gitops-redis repository.*nothing to change/);
+    expect(repoState(box.repo, box.remote)).toBe(before);
+  });
+
+  it("refuses a dirty tree and foreign files it would overwrite, before writing anything", async () => {
+    const box = sandbox();
+    git(box.root, ["init", "--quiet", "--initial-branch=main", box.repo], box.env);
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(`${box.repo}/README.md`, "mine\n");
+    git(box.repo, ["add", "."], box.env);
+    git(box.repo, ["commit", "-qm", "mine"], box.env);
+    const before = repoState(box.repo);
+    const foreign = await box.cli(["init", "--repo-url", "https://example.invalid/r.git"]);
+    expect(foreign.code).toBe(3);
+    expect(foreign.stderr).toContain("refusing to overwrite files gitops-redis would generate: README.md");
+    expect(repoState(box.repo)).toBe(before);
+
+    writeFileSync(`${box.repo}/notes.txt`, "wip\n");
+    const dirtyBefore = repoState(box.repo);
+    const dirty = await box.cli(["init", "--repo-url", "https://example.invalid/r.git"]);
+    expect(dirty.code).toBe(3);
+    expect(dirty.stderr).toContain("uncommitted changes: notes.txt");
+    expect(repoState(box.repo)).toBe(dirtyBefore);
+  });
+});
