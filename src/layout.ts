@@ -14,9 +14,12 @@ export const ROOT_APP_NAME = "gitops-redis";
 
 export const envDir = (env: string): string => `envs/${env}`;
 export const envValuesFile = (env: string): string => `${envDir(env)}/values.yaml`;
-export const envStorageDir = (env: string): string => `${envDir(env)}/storage`;
-export const envStorageClassFile = (env: string): string => `${envStorageDir(env)}/storageclass.yaml`;
-export const envPersistentVolumesFile = (env: string): string => `${envStorageDir(env)}/persistentvolumes.yaml`;
+/** Plain manifests of an environment (storage, secret references) that sync before the chart. */
+export const envManifestsDir = (env: string): string => `${envDir(env)}/manifests`;
+export const envManifestFile = (env: string, name: string): string => `${envManifestsDir(env)}/${name}.yaml`;
+/** Every manifest file name an environment may have; a plan deletes the ones it no longer needs. */
+export const ENV_MANIFEST_NAMES = ["storageclass", "persistentvolumes"] as const;
+export type EnvManifestName = (typeof ENV_MANIFEST_NAMES)[number];
 export const argocdApplicationFile = (env: string): string => `${ARGOCD_APPS_DIR}/environments/${env}.yaml`;
 
 /** Helm release and Argo CD Application name of an environment; the release name prefixes every Service. */

@@ -8,7 +8,7 @@ import {
   MANAGED_BY,
   ROOT_APP_NAME,
   applicationName,
-  envStorageDir,
+  envManifestsDir,
   envValuesFile,
   releaseName,
 } from "../layout.js";
@@ -68,7 +68,7 @@ export function chartRepositorySecret(config: RepoConfig): Record<string, unknow
 export function environmentApplication(
   config: RepoConfig,
   env: EnvironmentSpec,
-  hasStorageManifests: boolean,
+  hasManifests: boolean,
 ): Record<string, unknown> {
   const sources: Record<string, unknown>[] = [
     {
@@ -82,9 +82,9 @@ export function environmentApplication(
     },
     { repoURL: config.repoUrl, targetRevision: config.defaultBranch, ref: "values" },
   ];
-  if (hasStorageManifests) {
+  if (hasManifests) {
     // Same Application as the chart, so sync waves order storage before the StatefulSets (FACTS §9).
-    sources.push({ repoURL: config.repoUrl, targetRevision: config.defaultBranch, path: envStorageDir(env.name) });
+    sources.push({ repoURL: config.repoUrl, targetRevision: config.defaultBranch, path: envManifestsDir(env.name) });
   }
   const syncPolicy: Record<string, unknown> = {};
   if (env.syncPolicy.automated) syncPolicy.automated = { prune: env.syncPolicy.prune, selfHeal: env.syncPolicy.selfHeal };

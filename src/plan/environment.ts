@@ -2,9 +2,9 @@
 import type { EnvironmentSpec, RepoConfig } from "../model.js";
 import {
   CONFIG_FILE,
+  ENV_MANIFEST_NAMES,
   argocdApplicationFile,
-  envPersistentVolumesFile,
-  envStorageClassFile,
+  envManifestFile,
   envValuesFile,
   releaseName,
 } from "../layout.js";
@@ -12,7 +12,7 @@ import { environmentToData } from "../config/serialize.js";
 import { renderBlueprint } from "../render/blueprints.js";
 import { toYaml, toYamlDocuments } from "../yaml.js";
 import { environmentApplication } from "./argocd.js";
-import { persistentVolumes, storageClass } from "./storage.js";
+import { environmentManifests } from "./manifests.js";
 import { MANAGED_VALUE_KEYS, environmentValues } from "./values.js";
 import { setSubtree, updateManagedKeys, type FileChanges, type FileContents } from "./files.js";
 
@@ -23,13 +23,14 @@ export function generatedFile(body: string, env: string): string {
 /** The files an environment owns and their desired content; files it no longer needs map to null. */
 export function planEnvironmentFiles(config: RepoConfig, env: EnvironmentSpec, current: FileContents): FileChanges {
   const changes: FileChanges = new Map();
-  const sc = storageClass(env);
-  const pvs = persistentVolumes(env);
-  changes.set(envStorageClassFile(env.name), sc ? generatedFile(toYaml(sc), env.name) : null);
-  changes.set(envPersistentVolumesFile(env.name), pvs.length ? generatedFile(toYamlDocuments(pvs), env.name) : null);
+  const manifests = environmentManifests(env);
+  for (const name of ENV_MANIFEST_NAMES) {
+    const objects = manifests.get(name);
+    changes.set(envManifestFile(env.name, name), objects ? generatedFile(toYamlDocuments(objects), env.name) : null);
+  }
   changes.set(
     argocdApplicationFile(env.name),
-    generatedFile(toYaml(environmentApplication(config, env, Boolean(sc) || pvs.length > 0)), env.name),
+    generatedFile(toYaml(environmentApplication(config, env, manifests.size > 0)), env.name),
   );
 
   const values = environmentValues(env, config.chart);
@@ -60,7 +61,7 @@ export function dropUnchanged(changes: FileChanges, current: FileContents): File
 
 /** Paths a plan for `env` may read from the repository. */
 export function environmentInputPaths(env: string): string[] {
-  return [CONFIG_FILE, envValuesFile(env), envStorageClassFile(env), envPersistentVolumesFile(env), argocdApplicationFile(env)];
+  return [CONFIG_FILE, envValuesFile(env), argocdApplicationFile(env), ...ENV_MANIFEST_NAMES.map((n) => envManifestFile(env, n))];
 }
 
 export function describeEnvironment(env: EnvironmentSpec): string {
