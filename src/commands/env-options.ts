@@ -5,6 +5,7 @@ import { environmentToData } from "../config/serialize.js";
 import { defaultNamespace, defaultPasswordSecret, defaultStorageClassName } from "../layout.js";
 import { loadPreset, presetNames } from "../presets.js";
 import { isPlainObject } from "../yaml.js";
+import { checkEnvName } from "../config/rules.js";
 
 export interface EnvFlags {
   preset?: string;
@@ -52,8 +53,10 @@ const FLAG_FOR_FIELD: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Speaks of flags, not config paths, since that is what the user typed. */
-export function flagLabel(env: string): FieldLabel {
+export function flagLabel(env: string, flags: EnvFlags = {}): FieldLabel {
   return (field) => {
+    if (field === "size.master" && flags.masterSize === undefined && flags.size !== undefined) return "--size";
+    if (field === "size.replica" && flags.replicaSize === undefined && flags.size !== undefined) return "--size";
     const match = FLAG_FOR_FIELD.find(([prefix]) => field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`));
     return match ? match[1] : `environments.${env}.${field} (from the preset)`;
   };
@@ -143,9 +146,13 @@ export function environmentFromFlags(
   name: string,
   flags: EnvFlags,
   existing?: EnvironmentSpec,
-): { spec: EnvironmentSpec; problems: string[] } {
+): { spec: EnvironmentSpec | undefined; problems: string[] } {
   const problems = new Problems();
+  const nameProblem = checkEnvName(name);
+  // Every default (namespace, class, secret) derives from the name: one message is enough.
+  if (nameProblem) problems.add("environment name", name, nameProblem);
   const data = startingPoint(name, flags, existing, problems);
+  if (problems.list.length) return { spec: undefined, problems: problems.list };
   data.namespace = flags.namespace ?? data.namespace ?? defaultNamespace(name);
   if (flags.cluster !== undefined) data.cluster = flags.cluster;
   if (flags.topology !== undefined) data.topology = flags.topology;
@@ -164,6 +171,7 @@ export function environmentFromFlags(
     storage = { reclaimPolicy: storage.reclaimPolicy ?? "Retain", ...(parsed ?? { kind: flags.storage }) };
   } else if (storage.kind === undefined) {
     problems.missing("--storage", "choose existing:<class>, nfs, openebs-hostpath or local");
+    return { spec: undefined, problems: problems.list };
   }
   if (flags.storageClass !== undefined) storage.className = flags.storageClass;
   if (storage.className === undefined && typeof storage.kind === "string") {
@@ -187,7 +195,7 @@ export function environmentFromFlags(
   if (flags.auth !== undefined) data.auth = parseAuth(flags.auth, problems) ?? data.auth;
   data.auth ??= { existingSecret: defaultPasswordSecret(name), passwordKey: "redis-password" };
 
-  const spec = parseEnvironment(name, data, problems, flagLabel(name));
+  const spec = parseEnvironment(name, data, problems, flagLabel(name, flags));
   return { spec, problems: firstPerField(problems.list) };
 }
 
@@ -195,7 +203,7 @@ export function environmentFromFlags(
 function firstPerField(messages: readonly string[]): string[] {
   const seen = new Set<string>();
   return messages.filter((message) => {
-    const field = message.split(" ")[1] ?? message;
+    const field = (message.split(" ")[1] ?? message).replace(/:$/, "");
     if (seen.has(field)) return false;
     seen.add(field);
     return true;

@@ -84,6 +84,7 @@ export async function runEnvironmentChange(
     });
   }
   const { spec, problems } = environmentFromFlags(name, options, action === "set" ? existing : undefined);
+  if (!spec) throw new UsageError(problems);
   const cross = new Problems();
   const others = Object.values(config.environments).filter((e) => e.name !== name);
   checkAcrossEnvironments([...others, spec], cross, (env) => (env === name ? flagLabel(name) : configLabel(env)));

@@ -162,16 +162,16 @@ function checkHostOrIp(value: string): string | undefined {
   return /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/.test(value) ? undefined : "expected a host name or IP address";
 }
 
-function exposure(problems: Problems, label: string, raw: unknown): Exposure {
+function exposure(problems: Problems, label: FieldLabel, raw: unknown): Exposure {
   const value = isPlainObject(raw) ? raw : {};
-  const type = oneOf(problems, `${label}.type`, value.type, ["ClusterIP", "NodePort", "LoadBalancer"] as const);
+  const type = oneOf(problems, label("expose.type"), value.type, ["ClusterIP", "NodePort", "LoadBalancer"] as const);
   if (type === "NodePort") {
     const port = value.nodePort;
     const problem = typeof port === "number" ? checkNodePort(port) : "expected a number";
-    if (problem) problems.add(`${label}.nodePort`, port, problem);
+    if (problem) problems.add(label("expose.nodePort"), port, problem);
     return { type, nodePort: Number(port) };
   }
-  if (value.nodePort !== undefined) problems.add(`${label}.nodePort`, value.nodePort, `a node port needs type NodePort, not ${type}`);
+  if (value.nodePort !== undefined) problems.add(label("expose.nodePort"), value.nodePort, `a node port needs type NodePort, not ${type}`);
   return { type: type ?? "ClusterIP" } as Exposure;
 }
 
@@ -204,7 +204,7 @@ export function parseEnvironment(
       replica: str(problems, label("size.replica"), size.replica, checkStorageQuantity),
     },
     storage: storage(problems, label, value.storage),
-    expose: exposure(problems, label("expose"), value.expose ?? { type: "ClusterIP" }),
+    expose: exposure(problems, label, value.expose ?? { type: "ClusterIP" }),
     auth: {
       existingSecret: str(problems, label("auth.existingSecret"), (value.auth as Record<string, unknown> | undefined)?.existingSecret, checkResourceName),
       passwordKey: str(problems, label("auth.passwordKey"), (value.auth as Record<string, unknown> | undefined)?.passwordKey ?? "redis-password", checkSecretKey),
