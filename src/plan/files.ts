@@ -1,5 +1,5 @@
 /** Pure string -> string updaters for the files gitops-redis shares with its users. */
-import { isCollection, isMap, type Document } from "yaml";
+import { isCollection, isMap, isScalar, type Document } from "yaml";
 import { documentToString, parseYamlDocument } from "../yaml.js";
 
 export type FileContents = ReadonlyMap<string, string>;
@@ -17,6 +17,14 @@ function getPath(value: unknown, path: readonly string[]): unknown {
 
 function toJs(node: unknown): unknown {
   return isCollection(node) ? node.toJSON() : (node as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? node;
+}
+
+/** Replaces a value in place when it is a scalar, so a comment on its line survives. */
+function setValue(doc: Document, path: readonly string[], value: unknown): void {
+  const node = doc.getIn(path, true);
+  if (isScalar(node) && (value === null || typeof value !== "object")) node.value = value;
+  else doc.setIn(path, doc.createNode(value));
+  blockStyleAlong(doc, path);
 }
 
 /** A map written as `{}` stays in flow style when keys are added; turn it into a block so diffs stay readable. */
@@ -60,8 +68,7 @@ export function updateManagedKeys(
         changed = true;
       }
     } else if (JSON.stringify(have) !== JSON.stringify(want)) {
-      doc.setIn(path, doc.createNode(want));
-      blockStyleAlong(doc, path);
+      setValue(doc, path, want);
       changed = true;
     }
   }
@@ -80,7 +87,7 @@ export function setSubtree(text: string, file: string, path: readonly string[], 
     for (const leaf of leaves) {
       const want = getPath(value, leaf);
       if (JSON.stringify(toJs(doc.getIn([...path, ...leaf], true))) !== JSON.stringify(want)) {
-        doc.setIn([...path, ...leaf], doc.createNode(want));
+        setValue(doc, [...path, ...leaf], want);
       }
     }
     for (const stale of leafPaths(have as Record<string, unknown>)) {

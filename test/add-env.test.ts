@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { git, repoState, sandbox, type Sandbox } from "./support/repo.js";
+
+async function initialized(withRemote = true): Promise<Sandbox> {
+  const box = sandbox();
+  const args = withRemote ? ["--remote", box.remoteUrl] : ["--repo-url", "https://github.com/acme/redis-gitops.git"];
+  const init = await box.cli(["init", box.repo, ...args], box.root);
+  expect(init.code, init.stderr).toBe(0);
+  return box;
+}
+
+const PROD = ["add-env", "prod", "--namespace", "redis", "--storage", "openebs-hostpath", "--base-path", "/data/redis", "--replicas", "2", "--expose", "nodeport:31379"];
+const BRANCH = "gitops-redis/add-env-prod";
+
+function merge(box: Sandbox, branch: string): void {
+  git(box.repo, ["merge", "--quiet", "--ff-only", branch], box.env);
+  git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
+}
+
+describe("add-env on real git", () => {
+  it("commits on its own branch from main, pushes it, and leaves the working tree alone", async () => {
+    const box = await initialized();
+    const main = git(box.repo, ["rev-parse", "main"], box.env);
+    const result = await box.cli(PROD);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Created branch ${BRANCH} from main`);
+    expect(git(box.repo, ["rev-parse", `${BRANCH}^`], box.env)).toBe(main);
+    expect(git(box.repo, ["log", "-1", "--format=%s", BRANCH], box.env)).toBe(
+      "feat(prod): add Redis environment prod (replication, 2 replicas, openebs-hostpath, nodeport 31379)",
+    );
+    expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBe(git(box.repo, ["rev-parse", BRANCH], box.env));
+    expect(git(box.repo, ["branch", "--show-current"], box.env)).toBe("main");
+    expect(git(box.repo, ["status", "--porcelain"], box.env)).toBe("");
+    expect(git(box.repo, ["diff", "--name-only", "main", BRANCH], box.env).split("\n")).toEqual([
+      "argocd/environments/prod.yaml",
+      "envs/prod/manifests/storageclass.yaml",
+      "envs/prod/values.yaml",
+      "gitops-redis.yaml",
+    ]);
+  });
+
+  it("re-running with the same settings makes no commit and says nothing to change", async () => {
+    const box = await initialized();
+    await box.cli(PROD);
+    const before = repoState(box.repo, box.remote);
+    const again = await box.cli(PROD);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/nothing to change/);
+    expect(repoState(box.repo, box.remote)).toBe(before);
+  });
+
+  it("re-running with other settings rebuilds the unmerged branch as one commit on main", async () => {
+    const box = await initialized();
+    await box.cli(PROD);
+    const first = git(box.repo, ["rev-parse", BRANCH], box.env);
+    const changed = await box.cli([...PROD.slice(0, -2), "--expose", "nodeport:31380"]);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain(`Rebuilt branch ${BRANCH}`);
+    const second = git(box.repo, ["rev-parse", BRANCH], box.env);
+    expect(second).not.toBe(first);
+    expect(git(box.repo, ["rev-list", "--count", `main..${BRANCH}`], box.env)).toBe("1");
+    expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBe(second);
+    expect(git(box.repo, ["show", `${BRANCH}:envs/prod/values.yaml`], box.env)).toContain('redis: "31380"');
+  });
+
+  it("after the merge: same settings is a no-op, other settings stop with a conflict naming set", async () => {
+    const box = await initialized();
+    await box.cli(PROD);
+    merge(box, BRANCH);
+    const same = await box.cli(PROD);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/already exists on main with these settings; nothing to change/);
+    const before = repoState(box.repo, box.remote);
+    const other = await box.cli([...PROD.slice(0, -4), "--replicas", "3", "--expose", "nodeport:31379"]);
+    expect(other.code).toBe(3);
+    expect(other.stderr).toContain("environment prod already exists on main with other settings");
+    expect(other.stderr).toContain("gitops-redis set prod");
+    expect(repoState(box.repo, box.remote)).toBe(before);
+  });
+
+  it("set changes only what it is told and keeps hand edits and comments", async () => {
+    const box = await initialized();
+    await box.cli(PROD);
+    merge(box, BRANCH);
+    const valuesPath = join(box.repo, "envs/prod/values.yaml");
+    const edited = `${readFileSync(valuesPath, "utf8")}# our tuning, keep it\ncommonConfiguration: |-\n  maxmemory-policy allkeys-lru\n`;
+    writeFileSync(valuesPath, edited.replace("replicaCount: 2", "replicaCount: 2 # sized for the Q3 load test"));
+    const configPath = join(box.repo, "gitops-redis.yaml");
+    writeFileSync(configPath, readFileSync(configPath, "utf8").replace("environments:", "# owned by team cache\nenvironments:"));
+    git(box.repo, ["commit", "-qam", "tune prod by hand"], box.env);
+
+    const result = await box.cli(["set", "prod", "--replicas", "3"]);
+    expect(result.code, result.stderr).toBe(0);
+    const values = git(box.repo, ["show", "gitops-redis/set-prod:envs/prod/values.yaml"], box.env);
+    expect(values).toContain("replicaCount: 3 # sized for the Q3 load test");
+    expect(values).toContain("# our tuning, keep it\ncommonConfiguration: |-\n  maxmemory-policy allkeys-lru");
+    const config = git(box.repo, ["show", "gitops-redis/set-prod:gitops-redis.yaml"], box.env);
+    expect(config).toContain("# owned by team cache\nenvironments:");
+    expect(config).toMatch(/replicas: 3/);
+    expect(git(box.repo, ["diff", "--stat", "main", "gitops-redis/set-prod"], box.env)).toMatch(/2 files changed/);
+  });
+
+  it("--dry-run prints the plan and a diff and writes nothing", async () => {
+    const box = await initialized();
+    const before = repoState(box.repo, box.remote);
+    const result = await box.cli([...PROD, "--dry-run"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Dry run: add-env prod`);
+    expect(result.stdout).toContain("+++ b/envs/prod/values.yaml");
+    expect(result.stdout).toContain('+      redis: "31379"');
+    expect(repoState(box.repo, box.remote)).toBe(before);
+  });
+
+  it("--json prints exactly one JSON document on stdout and the words on stderr", async () => {
+    const box = await initialized();
+    const result = await box.cli([...PROD, "--json"]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(doc).toEqual({
+      action: "created",
+      env: "prod",
+      branch: BRANCH,
+      commit: git(box.repo, ["rev-parse", BRANCH], box.env),
+      files: expect.arrayContaining(["envs/prod/values.yaml", "gitops-redis.yaml"]),
+    });
+    expect(result.stderr).toContain("Created branch");
+  });
+
+  it("works without a remote and says how to push", async () => {
+    const box = await initialized(false);
+    const result = await box.cli(PROD);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Not pushed. Push with: git push -u origin ${BRANCH}`);
+    expect(git(box.repo, ["rev-list", "--count", BRANCH], box.env)).toBe("2");
+  });
+
+  it("keeps a checked-out environment branch's working tree in step when it rebuilds it", async () => {
+    const box = await initialized();
+    await box.cli(PROD);
+    git(box.repo, ["switch", "--quiet", BRANCH], box.env);
+    const result = await box.cli([...PROD.slice(0, -2), "--expose", "clusterip"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(git(box.repo, ["status", "--porcelain"], box.env)).toBe("");
+    expect(readFileSync(join(box.repo, "envs/prod/values.yaml"), "utf8")).not.toContain("NodePort");
+  });
+
+  it("refuses to run outside an initialized repository", async () => {
+    const box = sandbox();
+    git(box.root, ["init", "--quiet", "--initial-branch=main", box.repo], box.env);
+    git(box.repo, ["commit", "--quiet", "--allow-empty", "-m", "empty"], box.env);
+    const result = await box.cli(PROD);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("gitops-redis.yaml not found on the default branch main");
+    expect(result.stderr).toContain("hint: run gitops-redis init first");
+  });
+});
