@@ -27,7 +27,9 @@ export type Fault =
   | { kind: "forbidden" }
   | { kind: "not-found" }
   /** The connection is destroyed without an answer. */
-  | { kind: "network" };
+  | { kind: "network" }
+  /** Any canned answer, e.g. an empty list GitHub's eventual consistency can return right after a create. */
+  | { kind: "reply"; status: number; body?: unknown; headers?: Record<string, string> };
 
 export interface FaultOptions {
   /** operationId (`pulls/create`) or `METHOD /template`; every request when omitted. */
@@ -165,6 +167,8 @@ function faultReply(fault: Exclude<Fault, { kind: "network" }>): Reply {
       };
     case "not-found":
       return message(404, "Not Found");
+    case "reply":
+      return { status: fault.status, body: fault.body, headers: fault.headers };
   }
 }
 

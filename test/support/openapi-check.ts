@@ -57,7 +57,7 @@ interface Extract {
   schemas: JsonObject;
 }
 
-const extracts = new Map<string, Promise<Extract>>();
+const checkers = new Map<string, Promise<OpenApiChecker>>();
 
 function deref<T>(spec: JsonObject, value: Json): T {
   const ref = (value as JsonObject | null)?.$ref;
@@ -144,15 +144,18 @@ function findRoute(ex: Extract, pathname: string): { route: Route; values: strin
   return best;
 }
 
-/** A checker for the given operations; the description is parsed once per process and set of operations. */
-export async function loadOpenApiChecker(operationIds: readonly string[]): Promise<OpenApiChecker> {
+/** A checker for the given operations, built once per process and set of operations (it holds no state). */
+export function loadOpenApiChecker(operationIds: readonly string[]): Promise<OpenApiChecker> {
   const key = [...operationIds].sort().join(",");
-  let pending = extracts.get(key);
+  let pending = checkers.get(key);
   if (!pending) {
-    pending = extract(operationIds);
-    extracts.set(key, pending);
+    pending = extract(operationIds).then(buildChecker);
+    checkers.set(key, pending);
   }
-  const ex = await pending;
+  return pending;
+}
+
+function buildChecker(ex: Extract): OpenApiChecker {
 
   // GitHub's description is OpenAPI 3.0 (nullable, x-* keywords, custom formats): validate shapes, not formats.
   const bodies = new Ajv({ strict: false, allErrors: true, validateFormats: false });
