@@ -101,9 +101,54 @@ function isAlreadyExists(err: unknown): boolean {
   return errors.some((x) => typeof x.message === "string" && x.message.startsWith("A pull request already exists"));
 }
 
+/** The open pull request for head, else a new one; a create that loses a race adopts the winner. */
+async function findOrCreate(
+  octokit: Octokit,
+  input: PullRequestInput,
+  body: string,
+): Promise<{ pr: PullRequestSummary; created: boolean }> {
+  const existing = await findOpenByHead(octokit, input);
+  if (existing) return { pr: existing, created: false };
+  try {
+    const { data } = await octokit.rest.pulls.create({
+      owner: input.owner,
+      repo: input.repo,
+      head: input.head,
+      base: input.base,
+      title: input.title,
+      body,
+      draft: input.draft ?? false,
+    });
+    return { pr: data, created: true };
+  } catch (err) {
+    // Another run (or an earlier attempt whose answer was lost) opened it after our search.
+    if (!isAlreadyExists(err)) throw err;
+    const raced = await findOpenByHead(octokit, input);
+    if (!raced) throw err;
+    return { pr: raced, created: false };
+  }
+}
+
+async function updateIfChanged(
+  octokit: Octokit,
+  input: PullRequestInput,
+  pr: PullRequestSummary,
+  body: string,
+): Promise<"updated" | "unchanged"> {
+  const changes = {
+    ...(pr.title === input.title ? {} : { title: input.title }),
+    ...(sameText(pr.body, body) ? {} : { body }),
+    ...(pr.base.ref === input.base ? {} : { base: input.base }),
+  };
+  if (Object.keys(changes).length === 0) return "unchanged";
+  await octokit.rest.pulls.update({ owner: input.owner, repo: input.repo, pull_number: pr.number, ...changes });
+  return "updated";
+}
+
 /**
  * Makes sure one open pull request from `head` into `base` carries `title` and `body`: updates the open one
- * found by head branch, else creates one. Re-running with the same input makes no write request.
+ * found by head branch, else creates one. Re-running with the same input makes no write request. Labels the
+ * pull request lacks are added and reviewers requested on creation, both best effort.
  */
 export async function upsertPullRequest(
   octokit: Octokit,
@@ -111,7 +156,7 @@ export async function upsertPullRequest(
   deps: PullRequestDeps = {},
 ): Promise<PullRequestResult> {
   const body = bodyWithMarker(input.body, input.marker);
-  const ctx = { owner: input.owner, repo: input.repo };
+  const ctx: RepoContext = { owner: input.owner, repo: input.repo, baseUrl: octokit.request.endpoint.DEFAULTS.baseUrl };
   const warnings: string[] = [];
   const bestEffort = async (what: string, step: () => Promise<unknown>) => {
     try {
@@ -124,47 +169,14 @@ export async function upsertPullRequest(
   };
 
   try {
-    let existing = await findOpenByHead(octokit, input);
-    let created: PullRequestSummary | undefined;
-    if (!existing) {
-      try {
-        const { data } = await octokit.rest.pulls.create({
-          owner: input.owner,
-          repo: input.repo,
-          head: input.head,
-          base: input.base,
-          title: input.title,
-          body,
-          draft: input.draft ?? false,
-        });
-        created = data;
-      } catch (err) {
-        // Someone (or an earlier run that lost its answer) opened it between our search and our create.
-        if (!isAlreadyExists(err)) throw err;
-        existing = await findOpenByHead(octokit, input);
-        if (!existing) throw err;
-      }
-    }
+    const { pr, created } = await findOrCreate(octokit, input, body);
+    const action = created ? "created" : await updateIfChanged(octokit, input, pr, body);
 
-    let action: PullRequestResult["action"] = "created";
-    if (!created && existing) {
-      const changes = {
-        ...(existing.title === input.title ? {} : { title: input.title }),
-        ...(sameText(existing.body, body) ? {} : { body }),
-        ...(existing.base.ref === input.base ? {} : { base: input.base }),
-      };
-      action = Object.keys(changes).length === 0 ? "unchanged" : "updated";
-      if (action === "updated") {
-        await octokit.rest.pulls.update({ ...ctx, pull_number: existing.number, ...changes });
-      }
-    }
-
-    const pr = (created ?? existing) as PullRequestSummary;
     const have = new Set(pr.labels.map((l) => l.name));
     const missing = input.labels.filter((l) => !have.has(l));
     if (missing.length > 0) {
       await bestEffort(`add labels ${missing.join(", ")} to #${pr.number}`, () =>
-        octokit.rest.issues.addLabels({ ...ctx, issue_number: pr.number, labels: missing }),
+        octokit.rest.issues.addLabels({ owner: input.owner, repo: input.repo, issue_number: pr.number, labels: missing }),
       );
     }
     const reviewers = created ? (input.reviewers ?? []) : [];
@@ -172,7 +184,13 @@ export async function upsertPullRequest(
       const teams = reviewers.filter((r) => r.includes("/")).map((r) => r.slice(r.indexOf("/") + 1));
       const users = reviewers.filter((r) => !r.includes("/"));
       await bestEffort(`request reviews from ${reviewers.join(", ")} on #${pr.number}`, () =>
-        octokit.rest.pulls.requestReviewers({ ...ctx, pull_number: pr.number, reviewers: users, team_reviewers: teams }),
+        octokit.rest.pulls.requestReviewers({
+          owner: input.owner,
+          repo: input.repo,
+          pull_number: pr.number,
+          reviewers: users,
+          team_reviewers: teams,
+        }),
       );
     }
     return { action, number: pr.number, url: pr.html_url, warnings };

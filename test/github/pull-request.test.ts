@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ExitCode, RemoteError } from "../../src/errors.js";
+import { ExitCode, RemoteError, UsageError } from "../../src/errors.js";
 import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
-import { findPullRequestByMarker, upsertPullRequest, type PullRequestInput } from "../../src/github/pull-request.js";
+import {
+  bodyWithMarker,
+  findPullRequestByMarker,
+  mapGitHubError,
+  upsertPullRequest,
+  type PullRequestInput,
+} from "../../src/github/pull-request.js";
 import { startGitHubStandin, type GitHubStandin } from "../support/github-standin.js";
 
 const TOKEN = "ghp_SecretTestToken0123456789abcdef";
@@ -264,6 +270,25 @@ describe("upsertPullRequest", () => {
   });
 });
 
+describe("upsertPullRequest on GitHub Enterprise Server", () => {
+  it("works under /api/v3 and names that API root when the repository is missing", async () => {
+    const gh = await startGitHubStandin({ pathPrefix: "/api/v3", htmlBaseUrl: "https://ghe.example.com" });
+    try {
+      gh.seedRepo({ owner: "acme", repo: "redis-gitops" });
+      const octokit = createGitHubClient({ token: "t", baseUrl: gh.baseUrl, writeIntervalMs: 0, retry: { retryAfterBaseMs: 1 } });
+
+      expect(await upsertPullRequest(octokit, input)).toMatchObject({ action: "created", url: "https://ghe.example.com/acme/redis-gitops/pull/1" });
+      const err = await upsertPullRequest(octokit, { ...input, repo: "gone" }).catch((e: unknown) => e);
+      expect((err as Error).message).toBe(`GitHub repository acme/gone not found at ${gh.baseUrl} (or the token cannot see it)`);
+      expect(gh.baseUrl).toMatch(/\/api\/v3$/);
+      expect(gh.requests.every((r) => !r.path.startsWith("/api/v3"))).toBe(true);
+      expect(gh.violations).toEqual([]);
+    } finally {
+      await gh.close();
+    }
+  });
+});
+
 describe("findPullRequestByMarker", () => {
   it("finds the open pull request whose body carries the marker across pages", async () => {
     const gh = await startGitHubStandin();
@@ -284,5 +309,25 @@ describe("findPullRequestByMarker", () => {
     } finally {
       await gh.close();
     }
+  });
+});
+
+describe("bodyWithMarker", () => {
+  it("appends the marker once", () => {
+    expect(bodyWithMarker("text\n\n", "<!-- k=v -->")).toBe("text\n\n<!-- k=v -->\n");
+    expect(bodyWithMarker("a <!-- k=v --> b", "<!-- k=v -->")).toBe("a <!-- k=v --> b");
+  });
+
+  it.each(["k=v", "<!-- a --> <!-- b -->", "<!-- a -- b -->"])("refuses %j as a marker", (marker) => {
+    expect(() => bodyWithMarker("x", marker)).toThrow(/single HTML comment/);
+  });
+});
+
+describe("mapGitHubError", () => {
+  it("returns our errors and non-HTTP failures (bugs) unchanged", () => {
+    const ours = new UsageError("bad");
+    const bug = new TypeError("x is undefined");
+    expect(mapGitHubError(ours, { owner: "a", repo: "b" })).toBe(ours);
+    expect(mapGitHubError(bug, { owner: "a", repo: "b" })).toBe(bug);
   });
 });

@@ -91,6 +91,8 @@ export interface StandinOptions {
   login?: string;
   /** Web address used in html_url. Default https://github.com. */
   htmlBaseUrl?: string;
+  /** Serve the API under a path, as GitHub Enterprise Server does with "/api/v3". */
+  pathPrefix?: string;
 }
 
 export interface GitHubStandin {
@@ -129,6 +131,9 @@ interface Reply {
 }
 
 const DOCS = "https://docs.github.com/rest";
+const splitHead = (head: string, defaultOwner: string): [owner: string, ref: string] =>
+  head.includes(":") ? [head.slice(0, head.indexOf(":")), head.slice(head.indexOf(":") + 1)] : [defaultOwner, head];
+
 const message = (status: number, text: string, extra: Record<string, Json> = {}): Reply => ({
   status,
   body: { message: text, ...extra, documentation_url: DOCS, status: String(status) },
@@ -239,6 +244,8 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
   };
 
   const findRepo = (owner: string, repo: string) => repos.get(`${owner}/${repo}`.toLowerCase());
+  const sameHead = (p: StandinPullRequest, owner: string, ref: string) => p.head === ref && p.headOwner.toLowerCase() === owner.toLowerCase();
+  const pull = (r: RepoState, number: string | undefined) => r.pulls.find((p) => p.number === Number(number));
 
   function addPull(r: RepoState, pr: Omit<StandinPullRequest, "number" | "createdAt" | "updatedAt">): StandinPullRequest {
     const now = new Date().toISOString();
@@ -255,10 +262,10 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
       const head = q.get("head");
       const base = q.get("base");
       // Like GitHub, a head filter without "owner:" is ignored rather than rejected.
-      const [headOwner, headRef] = head?.includes(":") ? [head.slice(0, head.indexOf(":")), head.slice(head.indexOf(":") + 1)] : [];
+      const [headOwner, headRef] = head?.includes(":") ? splitHead(head, "") : [];
       const hits = r.pulls
         .filter((p) => state === "all" || p.state === state)
-        .filter((p) => headRef === undefined || (p.head === headRef && p.headOwner.toLowerCase() === headOwner?.toLowerCase()))
+        .filter((p) => headRef === undefined || sameHead(p, headOwner ?? "", headRef))
         .filter((p) => !base || p.base === base)
         .sort((a, b) => (q.get("direction") === "asc" ? a.number - b.number : b.number - a.number));
       const perPage = Math.min(Number(q.get("per_page") ?? 30), 100);
@@ -274,7 +281,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
     },
 
     "pulls/get": (r, m) => {
-      const pr = r.pulls.find((p) => p.number === Number(m.params.pull_number));
+      const pr = pull(r, m.params.pull_number);
       return pr ? { status: 200, body: prJson(r, pr) } : message(404, "Not Found");
     },
 
@@ -282,10 +289,9 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
       if (typeof b.title !== "string" && b.issue === undefined) {
         return message(422, "Validation Failed", { errors: [{ resource: "PullRequest", field: "title", code: "missing_field" }] });
       }
-      const rawHead = String(b.head);
-      const [headOwner, head] = rawHead.includes(":") ? [rawHead.slice(0, rawHead.indexOf(":")), rawHead.slice(rawHead.indexOf(":") + 1)] : [r.owner, rawHead];
+      const [headOwner, head] = splitHead(String(b.head), r.owner);
       const base = String(b.base);
-      if (r.pulls.some((p) => p.state === "open" && p.head === head && p.headOwner.toLowerCase() === headOwner.toLowerCase() && p.base === base)) {
+      if (r.pulls.some((p) => p.state === "open" && sameHead(p, headOwner, head) && p.base === base)) {
         return message(422, "Validation Failed", {
           errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${headOwner}:${head}.` }],
         });
@@ -306,7 +312,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
     },
 
     "pulls/update": (r, m, _q, b) => {
-      const pr = r.pulls.find((p) => p.number === Number(m.params.pull_number));
+      const pr = pull(r, m.params.pull_number);
       if (!pr) return message(404, "Not Found");
       if (typeof b.title === "string") pr.title = b.title;
       if (typeof b.body === "string") pr.body = b.body;
@@ -317,7 +323,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
     },
 
     "issues/add-labels": (r, m, _q, b) => {
-      const pr = r.pulls.find((p) => p.number === Number(m.params.issue_number));
+      const pr = pull(r, m.params.issue_number);
       if (!pr) return message(404, "Not Found");
       const asked = Array.isArray(b.labels) ? b.labels : [];
       for (const l of asked) {
@@ -328,7 +334,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
     },
 
     "pulls/request-reviewers": (r, m, _q, b) => {
-      const pr = r.pulls.find((p) => p.number === Number(m.params.pull_number));
+      const pr = pull(r, m.params.pull_number);
       if (!pr) return message(404, "Not Found");
       const users = Array.isArray(b.reviewers) ? b.reviewers.map(String) : [];
       if (users.includes(login)) return message(422, "Review cannot be requested from pull request author.");
@@ -350,8 +356,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
     return entry.fault;
   }
 
-  function answer(req: IncomingMessage, raw: string, record: RecordedRequest): Reply | "network" {
-    const url = new URL(req.url ?? "/", baseUrl);
+  function answer(req: IncomingMessage, url: URL, raw: string, record: RecordedRequest): Reply | "network" {
     const result = checker.check(req.method ?? "GET", url, raw);
     record.operationId = result.match?.operationId;
     record.template = result.match?.template;
@@ -394,6 +399,8 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", baseUrl);
+      const prefix = options.pathPrefix ?? "";
+      if (prefix && url.pathname.startsWith(`${prefix}/`)) url.pathname = url.pathname.slice(prefix.length);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {
         if (v === undefined) continue;
@@ -411,7 +418,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
       requests.push(record);
       let reply: Reply | "network";
       try {
-        reply = answer(req, Buffer.concat(chunks).toString("utf8"), record);
+        reply = answer(req, url, Buffer.concat(chunks).toString("utf8"), record);
       } catch (err) {
         reply = message(500, `stand-in bug: ${String(err)}`);
       }
@@ -426,7 +433,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${options.pathPrefix ?? ""}`;
 
   return {
     baseUrl,
