@@ -106,6 +106,7 @@ export interface GitHubStandin {
     repo: string,
     pr: { head: string; base?: string; title: string; body?: string; state?: "open" | "closed"; labels?: string[] },
   ): StandinPullRequest;
+  /** The live records: a test may edit one to mimic a change made on GitHub by someone else. */
   pullRequests(owner: string, repo: string): readonly StandinPullRequest[];
   fault(fault: Fault, options?: FaultOptions): void;
   clearFaults(): void;
