@@ -1,10 +1,10 @@
 /** Runs the program and turns every error into one message and an exit code; src/bin.ts is the process entry. */
 import { CommanderError } from "commander";
-import { buildProgram } from "./program.js";
+import { buildProgram, type ProgramDeps } from "./program.js";
 import { ExitCode, GitopsRedisError } from "./errors.js";
 import type { Streams } from "./output.js";
 
-export async function main(argv: string[], deps: { cwd: string; env: NodeJS.ProcessEnv; streams: Streams }): Promise<number> {
+export async function main(argv: string[], deps: ProgramDeps): Promise<number> {
   const program = buildProgram(deps);
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -70,7 +70,8 @@ export interface RepoConfig {
   /** URL the GitOps controller clones this repository from. */
   repoUrl: string;
   defaultBranch: string;
-  github?: string;
+  /** Where pull requests are opened; without it, the owner/repo of origin on GitHub.com. */
+  github?: { repository: string; apiUrl?: string };
   chart: ChartSource;
   argocd: { namespace: string; project: string };
   environments: Record<string, EnvironmentSpec>;

@@ -1,7 +1,7 @@
 /** Builds the commander program. Command modules load only when their command runs, to keep start-up small. */
 import { Command, Option } from "commander";
 import { createOutput, type Streams } from "./output.js";
-import type { CommandContext } from "./commands/context.js";
+import type { CommandContext, GitHubTuning } from "./commands/context.js";
 import { addEnvironmentFlags } from "./commands/env-flags.js";
 import type { ChangeOptions } from "./commands/environment-change.js";
 import type { InitOptions } from "./commands/init.js";
@@ -12,10 +12,11 @@ export interface ProgramDeps {
   cwd: string;
   env: NodeJS.ProcessEnv;
   streams: Streams;
+  github?: GitHubTuning;
 }
 
 function context(deps: ProgramDeps, json: boolean | undefined): CommandContext {
-  return { cwd: deps.cwd, env: deps.env, streams: deps.streams, out: createOutput(deps.streams, Boolean(json)) };
+  return { cwd: deps.cwd, env: deps.env, streams: deps.streams, out: createOutput(deps.streams, Boolean(json)), github: deps.github };
 }
 
 const ADD_ENV_EXAMPLES = `
@@ -56,7 +57,8 @@ export function buildProgram(deps: ProgramDeps): Command {
     .option("--default-branch <branch>", "branch Argo CD deploys from", "main")
     .option("--remote <git-url>", "add this URL as remote origin and push to it")
     .option("--repo-url <git-url>", "URL Argo CD clones this repository from (default: --remote, else origin)")
-    .option("--github <owner/repo>", "GitHub repository of the pull requests")
+    .option("--github <owner/repo>", "GitHub repository of the pull requests (default: origin's, when on GitHub)")
+    .option("--api-url <url>", "GitHub Enterprise Server API URL, e.g. https://ghe.example.com/api/v3 (stored)")
     .option("--argocd-namespace <ns>", "namespace Argo CD runs in", "argocd")
     .option("--no-push", "commit locally, do not push")
     .option("--json", "print one JSON document on stdout; human text goes to stderr")
@@ -85,7 +87,12 @@ Examples:
   ] as const) {
     addEnvironmentFlags(program.command(name).description(description).argument("<name>", "environment name, e.g. prod"))
       .option("--dry-run", "print the plan and the diff; write nothing")
-      .option("--no-push", "commit on the branch, do not push")
+      .option("--no-push", "commit on the branch; no push, no pull request")
+      .option("--api-url <url>", "GitHub API URL for this run (default: config, GITHUB_API_URL, or from origin's host)")
+      .option("--reviewer <login>", "request a review from a login or org/team (repeat)", (v: string, p: string[] = []) => [...p, v])
+      .option("--draft", "open the pull request as a draft")
+      .option("--base <branch>", "base branch of the pull request (default: the repository's default branch)")
+      .option("--require-pr", "fail (exit 4) when no pull request can be opened, e.g. without GITHUB_TOKEN")
       .option("--json", "print one JSON document on stdout; human text goes to stderr")
       .addHelpText("after", examples)
       .action(async (env: string, options: ChangeOptions) => {

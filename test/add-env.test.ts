@@ -124,6 +124,7 @@ describe("add-env on real git", () => {
       branch: BRANCH,
       commit: git(box.repo, ["rev-parse", BRANCH], box.env),
       files: expect.arrayContaining(["envs/prod/values.yaml", "gitops-redis.yaml"]),
+      pr: null,
     });
     expect(result.stderr).toContain("Created branch");
   });
@@ -132,7 +133,7 @@ describe("add-env on real git", () => {
     const box = await initialized(false);
     const result = await box.cli(PROD);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Not pushed. Push with: git push -u origin ${BRANCH}`);
+    expect(result.stdout).toContain(`Not pushed (no remote origin). Push with: git push -u origin ${BRANCH}`);
     expect(git(box.repo, ["rev-list", "--count", BRANCH], box.env)).toBe("2");
   });
 

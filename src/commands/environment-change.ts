@@ -1,24 +1,42 @@
 /**
  * The shared path of add-env and set: flags -> spec -> plan on the default branch -> commit on the environment's
- * branch -> push. Every check runs before the first write.
+ * branch -> push -> pull request. Every input check runs before the first write.
  */
-import { ConflictError, UsageError } from "../errors.js";
-import { GitRepo } from "../git/repo.js";
+import { ConflictError, RemoteError, UsageError } from "../errors.js";
+import { GitRepo, PushRejected } from "../git/repo.js";
+import { resolveToken } from "../github/repo-ref.js";
 import { CONFIG_FILE, branchFor } from "../layout.js";
 import type { EnvironmentSpec, RepoConfig } from "../model.js";
-import { Problems, checkAcrossEnvironments, configLabel, parseConfig } from "../config/schema.js";
+import { Problems, checkAcrossEnvironments, checkApiUrl, configLabel, parseConfig } from "../config/schema.js";
 import { environmentToData } from "../config/serialize.js";
 import { describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
+import { pullRequestText } from "../plan/pull-request.js";
 import { parseYamlDocument, YamlParseError } from "../yaml.js";
 import { environmentFromFlags, flagLabel, type EnvFlags } from "./env-options.js";
 import type { CommandContext } from "./context.js";
-import { hasRemote, pushBranch, REMOTE } from "./publish.js";
+import {
+  REMOTE,
+  fetchRemote,
+  gitHubTarget,
+  manualPullRequestHint,
+  openPullRequest,
+  pushBranch,
+  remoteAccess,
+  trackingRef,
+  type PullRequestOutcome,
+  type RemoteAccess,
+} from "./publish.js";
 import { formatDiff } from "./diff.js";
 
 export interface ChangeOptions extends EnvFlags {
   dryRun?: boolean;
   json?: boolean;
   push?: boolean;
+  apiUrl?: string;
+  reviewer?: string[];
+  draft?: boolean;
+  base?: string;
+  requirePr?: boolean;
 }
 
 export type ChangeAction = "add-env" | "set";
@@ -26,38 +44,14 @@ export type ChangeAction = "add-env" | "set";
 interface LoadedRepo {
   repo: GitRepo;
   config: RepoConfig;
+  /** Commit the change is built on: the newer of the local and the fetched default branch. */
   base: string;
+  access?: RemoteAccess;
+  online: boolean;
 }
 
-export async function loadRepository(ctx: CommandContext): Promise<LoadedRepo> {
-  const repo = new GitRepo(ctx.cwd, ctx.env);
-  if (!(await repo.isRepoRoot())) {
-    throw new UsageError(`${ctx.cwd} is not the top of a git repository`, { hint: "run gitops-redis init first, or cd into the repository" });
-  }
-  const head = await repo.resolve("HEAD");
-  const text = head ? await repo.readFile("HEAD", CONFIG_FILE) : undefined;
-  const branchHint = text === undefined ? undefined : parseDefaultBranch(text);
-  const defaultBranch = branchHint ?? (await repo.currentBranch()) ?? "main";
-  const base = await repo.resolve(`refs/heads/${defaultBranch}`);
-  const baseText = base ? await repo.readFile(base, CONFIG_FILE) : undefined;
-  if (!base || baseText === undefined) {
-    throw new UsageError(`${CONFIG_FILE} not found on the default branch ${defaultBranch}`, {
-      hint: "run gitops-redis init first",
-    });
-  }
-  let raw: unknown;
-  try {
-    raw = parseYamlDocument(baseText, CONFIG_FILE).toJS();
-  } catch (error) {
-    if (error instanceof YamlParseError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { config, problems } = parseConfig(raw);
-  if (!config) throw new UsageError(problems.map((p) => `${CONFIG_FILE}: ${p}`));
-  return { repo, config, base };
-}
-
-function parseDefaultBranch(text: string): string | undefined {
+function parseDefaultBranch(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
   try {
     const value = parseYamlDocument(text, CONFIG_FILE).getIn(["repo", "defaultBranch"]);
     return typeof value === "string" ? value : undefined;
@@ -66,8 +60,124 @@ function parseDefaultBranch(text: string): string | undefined {
   }
 }
 
+async function chooseBase(repo: GitRepo, local: string | undefined, remote: string | undefined, ctx: CommandContext, branch: string): Promise<string | undefined> {
+  if (!remote || remote === local) return local ?? remote;
+  if (!local || (await repo.isAncestor(local, remote))) return remote;
+  if (!(await repo.isAncestor(remote, local))) {
+    ctx.out.warn(`${branch} and ${REMOTE}/${branch} have diverged; building on the local ${branch}`);
+  } else {
+    const ahead = await repo.countCommits(`${remote}..${local}`);
+    ctx.out.warn(`local ${branch} is ${ahead} commit(s) ahead of ${REMOTE}/${branch}; they will be part of the pull request unless you push ${branch} first`);
+  }
+  return local;
+}
+
+export async function loadRepository(ctx: CommandContext, options: { online: boolean }): Promise<LoadedRepo> {
+  const repo = new GitRepo(ctx.cwd, ctx.env);
+  if (!(await repo.isRepoRoot())) {
+    throw new UsageError(`${ctx.cwd} is not the top of a git repository`, { hint: "run gitops-redis init first, or cd into the repository" });
+  }
+  const head = await repo.resolve("HEAD");
+  const defaultBranch =
+    parseDefaultBranch(head ? await repo.readFile("HEAD", CONFIG_FILE) : undefined) ?? (await repo.currentBranch()) ?? "main";
+  const access = await remoteAccess(repo, ctx);
+  let online = false;
+  if (access && options.online) {
+    online = await fetchRemote(repo, access, defaultBranch);
+    if (!online) ctx.out.warn(`could not fetch from ${REMOTE}; building on the local ${defaultBranch}`);
+  }
+  const base = await chooseBase(
+    repo,
+    await repo.resolve(`refs/heads/${defaultBranch}`),
+    access ? await repo.resolve(trackingRef(defaultBranch)) : undefined,
+    ctx,
+    defaultBranch,
+  );
+  const text = base ? await repo.readFile(base, CONFIG_FILE) : undefined;
+  if (!base || text === undefined) {
+    throw new UsageError(`${CONFIG_FILE} not found on the default branch ${defaultBranch}`, { hint: "run gitops-redis init first" });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYamlDocument(text, CONFIG_FILE).toJS();
+  } catch (error) {
+    if (error instanceof YamlParseError) throw new UsageError(error.message);
+    throw error;
+  }
+  const { config, problems } = parseConfig(raw);
+  if (!config) throw new UsageError(problems.map((p) => `${CONFIG_FILE}: ${p}`));
+  return { repo, config, base, access, online };
+}
+
 const sameSettings = (a: EnvironmentSpec, b: EnvironmentSpec): boolean =>
   JSON.stringify(environmentToData({ ...a, preset: undefined })) === JSON.stringify(environmentToData({ ...b, preset: undefined }));
+
+function checkPublishOptions(options: ChangeOptions): string[] {
+  const problems = new Problems();
+  const apiProblem = options.apiUrl === undefined ? undefined : checkApiUrl(options.apiUrl);
+  if (apiProblem) problems.add("--api-url", options.apiUrl, apiProblem);
+  for (const reviewer of options.reviewer ?? []) {
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\/[A-Za-z0-9._-]+)?$/.test(reviewer)) {
+      problems.add("--reviewer", reviewer, "expected a GitHub login or org/team");
+    }
+  }
+  if (options.base !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9._/]*$/.test(options.base)) {
+    problems.add("--base", options.base, "expected a branch name");
+  }
+  return problems.list;
+}
+
+/** Validated input: the environment as it should be, checked against every other environment. */
+function resolveSpec(action: ChangeAction, name: string, options: ChangeOptions, config: RepoConfig): EnvironmentSpec {
+  const existing = config.environments[name];
+  if (action === "set" && !existing) {
+    throw new UsageError(`environment ${name} does not exist on ${config.defaultBranch}`, {
+      hint: `add it with: gitops-redis add-env ${name} --storage <kind> ...`,
+    });
+  }
+  const { spec, problems } = environmentFromFlags(name, options, action === "set" ? existing : undefined);
+  if (!spec) throw new UsageError([...problems, ...checkPublishOptions(options)]);
+  const cross = new Problems();
+  const others = Object.values(config.environments).filter((e) => e.name !== name);
+  checkAcrossEnvironments([...others, spec], cross, (env) => (env === name ? flagLabel(name, options) : configLabel(env)));
+  const all = [...problems, ...cross.list, ...checkPublishOptions(options)];
+  if (all.length) throw new UsageError(all);
+  return spec;
+}
+
+interface BuiltChange {
+  commit: string;
+  result: "created" | "updated" | "unchanged";
+  changes: Map<string, string | null>;
+  current: Map<string, string>;
+}
+
+/** Plans on `base` and points the environment branch at the result; "unchanged" when it already holds it. */
+async function buildBranch(
+  loaded: LoadedRepo,
+  spec: EnvironmentSpec,
+  branch: string,
+  message: string,
+): Promise<BuiltChange | undefined> {
+  const { repo, config, base } = loaded;
+  const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [spec.name]: spec } };
+  const current = await repo.readFiles(base, environmentInputPaths(spec.name));
+  const changes = planEnvironmentFiles(nextConfig, spec, current);
+  if (changes.size === 0) return undefined;
+  const tip = await repo.resolve(`refs/heads/${branch}`);
+  const built = await repo.commitOnto({ parent: base, changes, message });
+  if (!built) return undefined;
+  if (tip && (await repo.treeOf(tip)) === built.tree && (await repo.resolve(`${tip}^`)) === base) {
+    return { commit: tip, result: "unchanged", changes, current };
+  }
+  const checkedOut = (await repo.currentBranch()) === branch;
+  if (checkedOut && (await repo.dirtyPaths()).length) {
+    throw new ConflictError(`${branch} is checked out with uncommitted changes`, { hint: `commit or stash them, or git switch ${config.defaultBranch}` });
+  }
+  await repo.setBranch(branch, built.commit, tip);
+  if (checkedOut) await repo.syncWorkTree();
+  return { commit: built.commit, result: tip ? "updated" : "created", changes, current };
+}
 
 export async function runEnvironmentChange(
   action: ChangeAction,
@@ -76,25 +186,16 @@ export async function runEnvironmentChange(
   ctx: CommandContext,
 ): Promise<void> {
   const { out } = ctx;
-  const { repo, config, base } = await loadRepository(ctx);
+  const online = options.push !== false && !options.dryRun;
+  let loaded = await loadRepository(ctx, { online });
+  const { config } = loaded;
+  const spec = resolveSpec(action, name, options, config);
   const existing = config.environments[name];
-  if (action === "set" && !existing) {
-    throw new UsageError(`environment ${name} does not exist on ${config.defaultBranch}`, {
-      hint: `add it with: gitops-redis add-env ${name} --storage <kind> ...`,
-    });
-  }
-  const { spec, problems } = environmentFromFlags(name, options, action === "set" ? existing : undefined);
-  if (!spec) throw new UsageError(problems);
-  const cross = new Problems();
-  const others = Object.values(config.environments).filter((e) => e.name !== name);
-  checkAcrossEnvironments([...others, spec], cross, (env) => (env === name ? flagLabel(name) : configLabel(env)));
-  const all = [...problems, ...cross.list];
-  if (all.length) throw new UsageError(all);
 
   if (action === "add-env" && existing) {
     if (sameSettings(existing, spec)) {
       out.info(`Environment ${name} already exists on ${config.defaultBranch} with these settings; nothing to change.`);
-      out.json({ action: "unchanged", env: name, branch: null, commit: null, files: [] });
+      out.json({ action: "unchanged", env: name, branch: null, commit: null, files: [], pr: null });
       return;
     }
     throw new ConflictError(`environment ${name} already exists on ${config.defaultBranch} with other settings`, {
@@ -103,66 +204,99 @@ export async function runEnvironmentChange(
   }
 
   const branch = branchFor(action, name);
-  const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [name]: spec } };
-  const current = await repo.readFiles(base, environmentInputPaths(name));
-  const changes = planEnvironmentFiles(nextConfig, spec, current);
-  const files = [...changes.keys()];
   const message = commitMessage(action, spec);
 
   if (options.dryRun) {
+    const current = await loaded.repo.readFiles(loaded.base, environmentInputPaths(name));
+    const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [name]: spec } };
+    const changes = planEnvironmentFiles(nextConfig, spec, current);
     out.info(`Dry run: ${action} ${name} (${describeEnvironment(spec)}) would commit on ${branch}:`);
     out.info(`  ${message}`);
-    out.info(formatDiff(current, changes));
-    out.json({ action: "dry-run", env: name, branch, commit: null, files });
+    out.info(changes.size ? formatDiff(current, changes) : "  (no file would change)");
+    out.json({ action: "dry-run", env: name, branch, commit: null, files: [...changes.keys()], pr: null });
     return;
   }
-  if (changes.size === 0) {
+
+  let built = await buildBranch(loaded, spec, branch, message);
+  if (!built) {
     out.info(`Environment ${name} on ${config.defaultBranch} already has these settings; nothing to change.`);
-    out.json({ action: "unchanged", env: name, branch: null, commit: null, files: [] });
+    out.json({ action: "unchanged", env: name, branch: null, commit: null, files: [], pr: null });
     return;
-  }
-
-  const tip = await repo.resolve(`refs/heads/${branch}`);
-  const built = await repo.commitOnto({ parent: base, changes, message });
-  if (!built) throw new Error("planned changes produced no tree change");
-  const checkedOut = (await repo.currentBranch()) === branch;
-  if (checkedOut && (await repo.dirtyPaths()).length) {
-    throw new ConflictError(`${branch} is checked out with uncommitted changes`, { hint: `commit or stash them, or git switch ${config.defaultBranch}` });
-  }
-
-  let commit = built.commit;
-  let result: "created" | "updated" | "unchanged";
-  if (tip && (await repo.treeOf(tip)) === built.tree && (await isOnTopOf(repo, tip, base))) {
-    commit = tip;
-    result = "unchanged";
-  } else {
-    await repo.setBranch(branch, built.commit, tip);
-    if (checkedOut) await repo.syncWorkTree();
-    result = tip ? "updated" : "created";
   }
 
   let pushed = false;
-  if (options.push !== false && (await hasRemote(repo))) {
-    const remoteTip = await repo.remoteBranch(REMOTE, branch);
-    if (remoteTip !== commit) {
-      await pushBranch(repo, branch, ctx, { lease: true });
+  const { access } = loaded;
+  if (access && options.push !== false) {
+    const remoteTip = await loaded.repo.resolve(trackingRef(branch));
+    if (!loaded.online || remoteTip !== built.commit) {
+      try {
+        await pushBranch(loaded.repo, access, branch, true);
+      } catch (error) {
+        if (!(error instanceof PushRejected)) throw error;
+        // The remote branch moved since we looked: rebuild on the current default branch and try once more.
+        out.warn(`${error.message}; rebuilding ${branch} on the current ${config.defaultBranch}`);
+        loaded = await loadRepository(ctx, { online: true });
+        built = (await buildBranch(loaded, resolveSpec(action, name, options, loaded.config), branch, message)) ?? built;
+        await pushBranch(loaded.repo, access, branch, true);
+      }
       pushed = true;
     }
   }
 
-  if (result === "unchanged") {
-    out.info(`Branch ${branch} already holds these settings; nothing to change${pushed ? " (pushed it, the remote was behind)" : ""}.`);
+  const files = [...built.changes.keys()];
+  if (built.result === "unchanged") {
+    out.info(`Branch ${branch} already holds these settings; nothing to change${pushed ? " (pushed it: the remote was behind)" : ""}.`);
   } else {
-    out.info(`${result === "created" ? "Created" : "Rebuilt"} branch ${branch} from ${config.defaultBranch}: ${message}`);
-    for (const [path, content] of changes) out.info(`  ${content === null ? "-" : current.has(path) ? "~" : "+"} ${path}`);
-    out.info(pushed ? `Pushed ${branch} to ${REMOTE}.` : `Not pushed. Push with: git push -u ${REMOTE} ${branch}`);
-    out.info(`Next: open a pull request from ${branch} into ${config.defaultBranch}; merging it lets Argo CD deploy ${name}.`);
+    out.info(`${built.result === "created" ? "Created" : "Rebuilt"} branch ${branch} from ${config.defaultBranch}: ${message}`);
+    for (const [path, content] of built.changes) out.info(`  ${content === null ? "-" : built.current.has(path) ? "~" : "+"} ${path}`);
   }
-  out.json({ action: result, env: name, branch, commit, files });
+  if (pushed) out.info(`Pushed ${branch} to ${REMOTE}.`);
+
+  const pr = await publishPullRequest(action, loaded, spec, branch, message, built, options, ctx, pushed || built.result === "unchanged");
+  out.json({ action: built.result, env: name, branch, commit: built.commit, files, pr: pr ? { number: pr.number, url: pr.url, action: pr.action } : null });
 }
 
-async function isOnTopOf(repo: GitRepo, tip: string, base: string): Promise<boolean> {
-  return (await repo.resolve(`${tip}^`)) === base;
+async function publishPullRequest(
+  action: ChangeAction,
+  loaded: LoadedRepo,
+  spec: EnvironmentSpec,
+  branch: string,
+  title: string,
+  built: BuiltChange,
+  options: ChangeOptions,
+  ctx: CommandContext,
+  onRemote: boolean,
+): Promise<PullRequestOutcome | undefined> {
+  const { out } = ctx;
+  const { config, access } = loaded;
+  const base = options.base ?? config.defaultBranch;
+  if (!access || options.push === false) {
+    const why = access ? "--no-push" : `no remote ${REMOTE}`;
+    if (options.requirePr) throw new RemoteError(`cannot open the pull request: ${why}`, { hint: `git push -u ${REMOTE} ${branch}` });
+    out.info(`Not pushed (${why}). Push with: git push -u ${REMOTE} ${branch}`);
+    out.info(`Then ${manualPullRequestHint(undefined, branch, base, title)}; merging it lets Argo CD deploy ${spec.name}.`);
+    return undefined;
+  }
+  const target = gitHubTarget(config, access.url, options.apiUrl, ctx.env);
+  const token = resolveToken(ctx.env);
+  if (!target || !token || !onRemote) {
+    const why = !target ? `${REMOTE} is not a GitHub repository and gitops-redis.yaml names none (init --github owner/repo)` : "GITHUB_TOKEN and GH_TOKEN are not set";
+    if (options.requirePr) throw new RemoteError(`cannot open the pull request: ${why}`, { hint: manualPullRequestHint(target, branch, base, title) });
+    out.warn(`no pull request opened: ${why}`);
+    out.info(`Next: ${manualPullRequestHint(target, branch, base, title)}`);
+    return undefined;
+  }
+  const text = pullRequestText(action, config, spec, title, built.changes, built.current, branch);
+  const pr = await openPullRequest(
+    target,
+    token,
+    { ...text, head: branch, base, reviewers: options.reviewer ?? [], draft: Boolean(options.draft) },
+    ctx,
+  );
+  const said = { created: "Opened pull request", updated: "Updated pull request", unchanged: "Pull request is up to date:" };
+  out.info(`${said[pr.action]} #${pr.number}: ${pr.url}`);
+  out.info(`Next: review and merge it; Argo CD then deploys ${spec.name}.`);
+  return pr;
 }
 
 function commitMessage(action: ChangeAction, spec: EnvironmentSpec): string {

@@ -6,11 +6,12 @@ import { GitRepo } from "../git/repo.js";
 import { writeFileAtomic, readFileIfExists } from "../io/files.js";
 import { CONFIG_FILE } from "../layout.js";
 import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION, SUPPORTED_CHART_VERSIONS, type RepoConfig } from "../model.js";
-import { Problems, checkChartRepository, checkChartVersion } from "../config/schema.js";
+import { Problems, checkApiUrl, checkChartRepository, checkChartVersion, checkRepoSlug } from "../config/schema.js";
+import { parseGitHubRemote } from "../github/repo-ref.js";
 import { planInitFiles } from "../plan/init.js";
 import type { Output } from "../output.js";
 import type { CommandContext } from "./context.js";
-import { pushBranch } from "./publish.js";
+import { REMOTE, pushBranch, remoteAccess } from "./publish.js";
 
 export interface InitOptions {
   controller: string;
@@ -20,6 +21,7 @@ export interface InitOptions {
   remote?: string;
   repoUrl?: string;
   github?: string;
+  apiUrl?: string;
   argocdNamespace: string;
   push: boolean;
   json: boolean;
@@ -46,9 +48,10 @@ function checkOptions(options: InitOptions): void {
       problems.add(flag, value, "expected a git URL (https://, ssh://, git@host:owner/repo.git or file://)");
     }
   }
-  if (options.github !== undefined && !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(options.github)) {
-    problems.add("--github", options.github, "expected owner/repo, e.g. acme/redis-gitops");
-  }
+  const slugProblem = options.github === undefined ? undefined : checkRepoSlug(options.github);
+  if (slugProblem) problems.add("--github", options.github, slugProblem);
+  const apiProblem = options.apiUrl === undefined ? undefined : checkApiUrl(options.apiUrl);
+  if (apiProblem) problems.add("--api-url", options.apiUrl, apiProblem);
   if (problems.list.length) throw new UsageError(problems.list);
 }
 
@@ -94,7 +97,8 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
     argocd: { namespace: options.argocdNamespace, project: "default" },
     environments: {},
   };
-  if (options.github) config.github = options.github;
+  if (options.github) config.github = { repository: options.github };
+  if (options.apiUrl) config.github = { repository: config.github?.repository ?? slugFromUrl(repoUrl, options.apiUrl), apiUrl: options.apiUrl };
   const files = planInitFiles(config);
 
   if (exists) {
@@ -134,13 +138,23 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
 }
 
 async function pushIfRemote(repo: GitRepo, options: InitOptions, ctx: CommandContext): Promise<string | undefined> {
-  if (!options.push || !(await repo.remoteUrl("origin"))) return undefined;
-  await pushBranch(repo, options.defaultBranch, ctx, { lease: false });
-  return "origin";
+  const access = options.push ? await remoteAccess(repo, ctx) : undefined;
+  if (!access) return undefined;
+  await pushBranch(repo, access, options.defaultBranch, false);
+  return REMOTE;
 }
 
 async function report(out: Output, pushedTo: string | undefined, branch: string): Promise<void> {
   if (pushedTo) out.info(`Pushed ${branch} to ${pushedTo}.`);
   else out.info(`No push (no remote origin): add one with git remote add origin <url> && git push -u origin ${branch}`);
   out.info("Next: gitops-redis add-env <name> --storage <kind> ...   then apply bootstrap/root-app.yaml once with kubectl.");
+}
+
+/** --api-url without --github: the repository is the one the git URL names. */
+function slugFromUrl(repoUrl: string, apiUrl: string): string {
+  const remote = parseGitHubRemote(repoUrl);
+  if (!remote) {
+    throw new UsageError(`missing --github: --api-url ${apiUrl} needs the repository of the pull requests (owner/repo); ${repoUrl} names none`);
+  }
+  return `${remote.owner}/${remote.repo}`;
 }

@@ -1,28 +1,108 @@
-/** Getting a branch to the remote. */
+/** Getting a branch to the remote and its pull request to GitHub. Octokit loads only when a PR is opened. */
+import { UsageError } from "../errors.js";
+import { tokenPushEnv } from "../git/credentials.js";
 import type { GitRepo } from "../git/repo.js";
+import { apiUrlFor, parseGitHubRemote, resolveToken } from "../github/repo-ref.js";
+import type { RepoConfig } from "../model.js";
+import type { PullRequestText } from "../plan/pull-request.js";
 import type { CommandContext } from "./context.js";
 
 export const REMOTE = "origin";
 
-export async function hasRemote(repo: GitRepo): Promise<boolean> {
-  return (await repo.remoteUrl(REMOTE)) !== undefined;
+/** How git reaches origin: its URL, and credentials for one process at a time (never written to disk). */
+export interface RemoteAccess {
+  url: string;
+  env: Record<string, string>;
+}
+
+export async function remoteAccess(repo: GitRepo, ctx: CommandContext): Promise<RemoteAccess | undefined> {
+  const url = await repo.remoteUrl(REMOTE);
+  if (!url) return undefined;
+  const token = resolveToken(ctx.env);
+  return { url, env: (token && tokenPushEnv(url, token, ctx.env)) || {} };
+}
+
+export const trackingRef = (branch: string): string => `refs/remotes/${REMOTE}/${branch}`;
+
+/** Brings origin's default branch and our branches up to date in refs/remotes; false when offline. */
+export function fetchRemote(repo: GitRepo, access: RemoteAccess, defaultBranch: string): Promise<boolean> {
+  return repo.fetch(
+    REMOTE,
+    [`+refs/heads/${defaultBranch}:${trackingRef(defaultBranch)}`, `+refs/heads/gitops-redis/*:${trackingRef("gitops-redis/*")}`],
+    access.env,
+  );
 }
 
 /**
- * Pushes `branch` to origin. With `lease`, the push replaces the remote branch only if it still is what we saw
- * (force-with-lease), so a rebuild of an environment branch never discards somebody else's push by accident.
+ * Pushes `branch` with a lease on what we last saw of it on origin, so a push that somebody made since is
+ * detected (PushRejected) instead of silently overwritten.
  */
-export async function pushBranch(
-  repo: GitRepo,
-  branch: string,
-  ctx: CommandContext,
-  options: { lease: boolean },
-): Promise<void> {
-  void ctx;
-  if (!options.lease) {
-    await repo.push(REMOTE, branch);
+export async function pushBranch(repo: GitRepo, access: RemoteAccess, branch: string, lease: boolean): Promise<void> {
+  if (!lease) {
+    await repo.push(REMOTE, branch, { env: access.env });
     return;
   }
-  const expected = await repo.remoteBranch(REMOTE, branch);
-  await repo.push(REMOTE, branch, { lease: { expected } });
+  const expected = await repo.resolve(trackingRef(branch));
+  await repo.push(REMOTE, branch, { lease: { expected }, env: access.env });
+}
+
+export interface GitHubTarget {
+  owner: string;
+  repo: string;
+  apiUrl: string;
+}
+
+/** The GitHub repository of the pull requests: the config's, else origin's when origin is on GitHub. */
+export function gitHubTarget(config: RepoConfig, originUrl: string | undefined, apiUrlFlag: string | undefined, env: NodeJS.ProcessEnv): GitHubTarget | undefined {
+  const remote = originUrl ? parseGitHubRemote(originUrl) : undefined;
+  const slug = config.github?.repository ?? (remote ? `${remote.owner}/${remote.repo}` : undefined);
+  if (!slug) return undefined;
+  const [owner, repo] = slug.split("/") as [string, string];
+  const apiUrl = apiUrlFlag ?? env.GITHUB_API_URL ?? config.github?.apiUrl ?? apiUrlFor(remote?.host ?? "github.com");
+  if (!/^https?:\/\/\S+$/.test(apiUrl)) throw new UsageError(`invalid --api-url ${JSON.stringify(apiUrl)}: expected the GitHub API URL, e.g. https://ghe.example.com/api/v3`);
+  return { owner, repo, apiUrl: apiUrl.replace(/\/+$/, "") };
+}
+
+export interface PullRequestOutcome {
+  action: "created" | "updated" | "unchanged";
+  number: number;
+  url: string;
+}
+
+export async function openPullRequest(
+  target: GitHubTarget,
+  token: string,
+  request: PullRequestText & { head: string; base: string; reviewers: string[]; draft: boolean },
+  ctx: CommandContext,
+): Promise<PullRequestOutcome> {
+  const [{ createGitHubClient }, { upsertPullRequest, mapGitHubError }] = await Promise.all([
+    import("../github/client.js"),
+    import("../github/pull-request.js"),
+  ]);
+  const warn = (message: string) => ctx.out.warn(message);
+  const octokit = createGitHubClient({
+    token,
+    baseUrl: target.apiUrl,
+    userAgent: "gitops-redis",
+    log: { debug: () => {}, warn },
+    ...(ctx.github ?? {}),
+  });
+  try {
+    const result = await upsertPullRequest(
+      octokit,
+      { owner: target.owner, repo: target.repo, ...request },
+      { log: { warn } },
+    );
+    return { action: result.action, number: result.number, url: result.url };
+  } catch (error) {
+    throw mapGitHubError(error, { owner: target.owner, repo: target.repo, baseUrl: target.apiUrl, token });
+  }
+}
+
+/** What to tell a user who has no token: the branch is there, this is how to open the PR by hand. */
+export function manualPullRequestHint(target: GitHubTarget | undefined, head: string, base: string, title: string): string {
+  const gh = `gh pr create --base ${base} --head ${head} --title ${JSON.stringify(title)}`;
+  if (!target) return `open a pull request from ${head} into ${base} (e.g. ${gh})`;
+  const web = target.apiUrl === "https://api.github.com" ? `https://github.com/${target.owner}/${target.repo}/compare/${base}...${head}?expand=1` : undefined;
+  return `set GITHUB_TOKEN (or GH_TOKEN) and re-run, or open it yourself: ${gh}${web ? ` or ${web}` : ""}`;
 }

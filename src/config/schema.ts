@@ -316,7 +316,12 @@ export function parseConfig(raw: unknown): { config?: RepoConfig; problems: stri
     },
     environments: {},
   };
-  if (raw.github !== undefined) config.github = str(problems, "github", raw.github);
+  if (raw.github !== undefined) {
+    const github = isPlainObject(raw.github) ? raw.github : {};
+    if (!isPlainObject(raw.github)) problems.add("github", raw.github, "expected {repository: owner/repo, apiUrl?}");
+    config.github = { repository: str(problems, "github.repository", github.repository, checkRepoSlug) };
+    if (github.apiUrl !== undefined) config.github.apiUrl = str(problems, "github.apiUrl", github.apiUrl, checkApiUrl);
+  }
   const envs = raw.environments ?? {};
   if (!isPlainObject(envs)) problems.add("environments", envs, "expected a mapping of environment name to settings");
   else {
@@ -324,6 +329,14 @@ export function parseConfig(raw: unknown): { config?: RepoConfig; problems: stri
     checkAcrossEnvironments(Object.values(config.environments), problems);
   }
   return problems.list.length ? { problems: problems.list } : { config, problems: [] };
+}
+
+export function checkRepoSlug(value: string): string | undefined {
+  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/.test(value) ? undefined : "expected owner/repo, e.g. acme/redis-gitops";
+}
+
+export function checkApiUrl(value: string): string | undefined {
+  return /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) ? undefined : "expected the GitHub API URL, e.g. https://ghe.example.com/api/v3";
 }
 
 export function checkChartRepository(value: string): string | undefined {

@@ -38,7 +38,7 @@ export function configToData(config: RepoConfig): Record<string, unknown> {
     controller: config.controller,
     repo: { url: config.repoUrl, defaultBranch: config.defaultBranch },
   };
-  if (config.github) data.github = config.github;
+  if (config.github) data.github = { ...config.github };
   Object.assign(data, {
     chart: { ...config.chart },
     argocd: { ...config.argocd },

@@ -86,7 +86,7 @@ export class GitRepo {
 
   async currentBranch(): Promise<string | undefined> {
     try {
-      return await this.git.raw(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+      return (await this.git.raw(["symbolic-ref", "--quiet", "--short", "HEAD"])) || undefined;
     } catch {
       return undefined;
     }
@@ -219,6 +219,29 @@ export class GitRepo {
     return out.split(/\s+/)[0] || undefined;
   }
 
+  /** Fetches `refspecs` from `remote`; false when the remote cannot be reached (the caller goes on offline). */
+  async fetch(remote: string, refspecs: string[], env: Record<string, string> = {}): Promise<boolean> {
+    try {
+      await this.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, ...refspecs], { GIT_TERMINAL_PROMPT: "0", ...env });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    // Not `merge-base --is-ancestor`: simple-git resolves a non-zero exit that prints nothing as success.
+    try {
+      return (await this.git.raw(["merge-base", ancestor, descendant])) === (await this.git.raw(["rev-parse", ancestor]));
+    } catch {
+      return false;
+    }
+  }
+
+  async countCommits(range: string): Promise<number> {
+    return Number(await this.git.raw(["rev-list", "--count", range]));
+  }
+
   /**
    * Pushes `branch`; with `expectedRemote` it is a force-with-lease against that commit (undefined: must not exist).
    * `env` carries credentials for this one process only.
@@ -233,6 +256,8 @@ export class GitRepo {
     try {
       await this.run(args, { GIT_TERMINAL_PROMPT: "0", ...(options.env ?? {}) });
     } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      if (/\[(remote )?rejected\]|stale info|fetch first|non-fast-forward/.test(text)) throw new PushRejected(branch, firstLine(error));
       throw new RemoteError(`git push of ${branch} to ${remote} failed: ${firstLine(error)}`, {
         hint: `the commit is kept on the local branch ${branch}; fix the remote and re-run the same command`,
       });
@@ -240,9 +265,19 @@ export class GitRepo {
   }
 }
 
+/** The remote refused the update (it moved since we looked, or a hook said no). */
+export class PushRejected extends RemoteError {
+  constructor(readonly branch: string, detail: string) {
+    super(`the remote rejected the push of ${branch}: ${detail}`, {
+      hint: `the commit is kept on the local branch ${branch}; re-run the same command to rebuild it on the current default branch`,
+    });
+  }
+}
+
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n").map((l) => l.trim()).find((l) => l && !l.startsWith("To ")) ?? text;
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("To ") && l !== "Done");
+  return lines.find((l) => /rejected|error|fatal/i.test(l)) ?? lines[0] ?? text;
 }
 
 /** simple-git's env() replaces the whole environment; keep PATH/HOME and the user's git settings. */

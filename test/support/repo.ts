@@ -44,6 +44,9 @@ export interface CliResult {
   stderr: string;
 }
 
+/** GitHub waits shrunk to milliseconds, so retry and rate-limit tests stay fast. */
+export const FAST_GITHUB = { retry: { retries: 3, retryAfterBaseMs: 5 }, writeIntervalMs: 0 };
+
 export async function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
@@ -51,6 +54,7 @@ export async function runCli(args: string[], options: { cwd: string; env: NodeJS
     cwd: options.cwd,
     env: options.env,
     streams: { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } },
+    github: FAST_GITHUB,
   });
   return { code, stdout, stderr };
 }

@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startGitHubStandin, type GitHubStandin } from "./support/github-standin.js";
+import { git, repoState, sandbox, type Sandbox } from "./support/repo.js";
+
+const TOKEN = "ghp_FlowTestToken_0123456789abcdefABCDEF";
+const PROD = ["add-env", "prod", "--namespace", "redis", "--storage", "openebs-hostpath", "--base-path", "/data/redis", "--replicas", "2", "--expose", "nodeport:31379"];
+const BRANCH = "gitops-redis/add-env-prod";
+
+let gh: GitHubStandin;
+beforeEach(async () => {
+  gh = await startGitHubStandin({ token: TOKEN });
+  gh.seedRepo({ owner: "acme", repo: "redis-gitops" });
+});
+afterEach(async () => {
+  expect(gh.violations).toEqual([]);
+  await gh.close();
+});
+
+async function initialized(token: string | null = TOKEN): Promise<Sandbox> {
+  const box = sandbox(token ? { GITHUB_TOKEN: token } : {});
+  const init = await box.cli(["init", box.repo, "--remote", box.remoteUrl, "--github", "acme/redis-gitops", "--api-url", gh.baseUrl], box.root);
+  expect(init.code, init.stderr).toBe(0);
+  return box;
+}
+
+const opened = () => gh.pullRequests("acme", "redis-gitops");
+
+/** Every file under .git, as text, to prove the token was never written there. */
+function filesText(dir: string): string {
+  const parts: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else parts.push(readFileSync(full).toString("latin1"));
+    }
+  };
+  walk(dir);
+  return parts.join("\n");
+}
+
+describe("add-env opens or updates one pull request", () => {
+  it("opens exactly one PR; an identical re-run makes no commit, no push and no write call; a changed run updates it", async () => {
+    const box = await initialized();
+    const first = await box.cli([...PROD, "--reviewer", "alice", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    const doc = JSON.parse(first.stdout) as { action: string; pr: { number: number; url: string; action: string } };
+    expect(doc.action).toBe("created");
+    expect(doc.pr).toMatchObject({ number: 1, action: "created" });
+    expect(opened()).toHaveLength(1);
+    const pr = opened()[0]!;
+    expect(pr.title).toBe("feat(prod): add Redis environment prod (replication, 2 replicas, openebs-hostpath, nodeport 31379)");
+    expect(pr.head).toBe(BRANCH);
+    expect(pr.base).toBe("main");
+    expect(pr.labels).toEqual(["gitops-redis", "env:prod"]);
+    expect(pr.body).toContain("| namespace | `redis` |");
+    expect(pr.body).toContain("prod-redis-master.redis.svc.cluster.local:6379");
+    expect(pr.body).toContain("kubectl create secret generic prod-redis-auth -n redis");
+    expect(pr.body).toContain('base64 -d');
+    expect(pr.body).toContain(`<!-- gitops-redis:branch=${BRANCH} -->`);
+
+    const writesBefore = gh.writes().length;
+    const state = repoState(box.repo, box.remote);
+    const again = await box.cli(PROD);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/nothing to change/);
+    expect(again.stdout).toContain("Pull request is up to date: #1");
+    expect(gh.writes().length).toBe(writesBefore);
+    expect(repoState(box.repo, box.remote)).toBe(state);
+
+    const changed = await box.cli([...PROD.slice(0, -2), "--expose", "nodeport:31390"]);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain("Updated pull request #1");
+    expect(opened()).toHaveLength(1);
+    expect(opened()[0]!.body).toContain("NodePort `31390`");
+    expect(git(box.remote, ["show", `${BRANCH}:envs/prod/values.yaml`], box.env)).toContain('redis: "31390"');
+  });
+
+  it("without a token commits and pushes, then says how to open the PR (exit 0), or fails with --require-pr", async () => {
+    const box = await initialized(null);
+    const result = await box.cli(PROD);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("warning: no pull request opened: GITHUB_TOKEN and GH_TOKEN are not set");
+    expect(result.stdout).toContain(`gh pr create --base main --head ${BRANCH}`);
+    expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBe(git(box.repo, ["rev-parse", BRANCH], box.env));
+    expect(gh.requests).toHaveLength(0);
+
+    const required = await box.cli([...PROD, "--require-pr"]);
+    expect(required.code).toBe(4);
+    expect(required.stderr).toContain("cannot open the pull request: GITHUB_TOKEN and GH_TOKEN are not set");
+  });
+
+  it("retries 5xx answers and a secondary rate limit, then succeeds", async () => {
+    const box = await initialized();
+    gh.fault({ kind: "server-error", status: 502 }, { route: "pulls/list", times: 2 });
+    gh.fault({ kind: "secondary-rate-limit", retryAfter: 2 }, { route: "pulls/create" });
+    const result = await box.cli(PROD);
+    expect(result.code, result.stderr).toBe(0);
+    expect(opened()).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.operationId === "pulls/create").map((r) => r.status)).toEqual([403, 201]);
+  });
+
+  it("a rejected token ends in one line naming the permissions, with the token nowhere", async () => {
+    const box = await initialized("ghp_WrongToken_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    const result = await box.cli(PROD);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/401.*contents: write.*pull_requests: write/);
+    expect(result.stderr.split("\n").filter((l) => l.startsWith("error:"))).toHaveLength(1);
+    expect(result.stdout + result.stderr).not.toContain("ghp_WrongToken");
+    // The branch is pushed and kept: fixing the token and re-running resumes.
+    expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBeTruthy();
+  });
+
+  it("a repository GitHub does not know is named in the error", async () => {
+    const box = sandbox({ GITHUB_TOKEN: TOKEN });
+    await box.cli(["init", box.repo, "--remote", box.remoteUrl, "--github", "acme/nope", "--api-url", gh.baseUrl], box.root);
+    const result = await box.cli(PROD);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain("acme/nope");
+  });
+
+  it("network down: branch and commit stay; re-running resumes without a second commit or PR", async () => {
+    const box = await initialized();
+    gh.fault({ kind: "network" }, { times: Infinity });
+    const down = await box.cli(PROD);
+    expect(down.code).toBe(4);
+    const commit = git(box.repo, ["rev-parse", BRANCH], box.env);
+    expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBe(commit);
+    gh.clearFaults();
+    const up = await box.cli(PROD);
+    expect(up.code, up.stderr).toBe(0);
+    expect(git(box.repo, ["rev-parse", BRANCH], box.env)).toBe(commit);
+    expect(opened()).toHaveLength(1);
+    expect(up.stdout).toContain("Opened pull request #1");
+  });
+
+  it("a push the remote rejects once is rebuilt on the current default branch and pushed again", async () => {
+    const box = await initialized();
+    const hook = join(box.remote, "hooks", "pre-receive");
+    writeFileSync(hook, `#!/bin/sh\nif [ ! -f "${box.root}/rejected-once" ]; then touch "${box.root}/rejected-once"; echo "busy" >&2; exit 1; fi\n`);
+    chmodSync(hook, 0o755);
+    const result = await box.cli(PROD);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("rejected the push");
+    expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBe(git(box.repo, ["rev-parse", BRANCH], box.env));
+    expect(opened()).toHaveLength(1);
+  });
+
+  it("the token never reaches output, .git or a commit", async () => {
+    const box = await initialized();
+    const result = await box.cli(PROD);
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain(TOKEN);
+    expect(filesText(join(box.repo, ".git"))).not.toContain(TOKEN);
+    expect(filesText(box.remote)).not.toContain(TOKEN);
+    expect(git(box.repo, ["log", "--all", "-p"], box.env)).not.toContain(TOKEN);
+  });
+});
