@@ -8,6 +8,7 @@ import { CONFIG_FILE } from "../layout.js";
 import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION, SUPPORTED_CHART_VERSIONS, type RepoConfig } from "../model.js";
 import { Problems, checkChartRepository, checkChartVersion } from "../config/schema.js";
 import { planInitFiles } from "../plan/init.js";
+import { packageVersion } from "../assets.js";
 import type { Output } from "../output.js";
 import type { CommandContext } from "./context.js";
 import { pushBranch } from "./publish.js";
@@ -95,7 +96,7 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
     environments: {},
   };
   if (options.github) config.github = options.github;
-  const files = planInitFiles(config);
+  const files = planInitFiles(config, packageVersion());
 
   if (exists) {
     const foreign: string[] = [];
