@@ -5,7 +5,7 @@
 import { DNS1035_LABEL, MAX_RELEASE_NAME, checkNamespace } from "../config/rules.js";
 import { releaseName } from "../layout.js";
 import { isPlainObject } from "../yaml.js";
-import { getIn, invalid, objectFinding, type K8sObject, type RepoView } from "./repo.js";
+import { dotted, getIn, invalid, objectFinding, type K8sObject, type RepoView } from "./repo.js";
 import type { Finding } from "./types.js";
 
 export function checkReleaseName(value: string): string | undefined {
@@ -36,13 +36,13 @@ function objectNames(object: K8sObject): Finding[] {
     const value = getIn(object.value, path);
     if (typeof value !== "string") return;
     const problem = checkNamespace(value);
-    if (problem) out.push(objectFinding(object, path, "names", "error", invalid(path.join("."), value, problem)));
+    if (problem) out.push(objectFinding(object, path, "names", "error", invalid(dotted(path), value, problem)));
   };
   const release = (path: (string | number)[]) => {
     const value = getIn(object.value, path);
     if (typeof value !== "string") return;
     const problem = checkReleaseName(value);
-    if (problem) out.push(objectFinding(object, path, "names", "error", invalid(path.join("."), value, problem)));
+    if (problem) out.push(objectFinding(object, path, "names", "error", invalid(dotted(path), value, problem)));
   };
   namespace(["metadata", "namespace"]);
   if (object.kind === "Application") {
