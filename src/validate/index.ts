@@ -33,7 +33,11 @@ export function validateRepository(files: RepoFiles, options: ValidateOptions = 
   findings.push(...checkTopology(view));
   findings.push(...checkSecrets(files, parsed));
   findings.push(...checkChartKeys(view));
-  if (options.baseFiles) findings.push(...checkDataSafety(repoView(options.baseFiles), view));
+  if (options.baseFiles) {
+    // Most files are the same on both sides of a change: parse only what differs; syntax errors of the base are not ours to report.
+    const base = buildRepoView(parseFiles(options.baseFiles, [], parsed));
+    findings.push(...checkDataSafety(base, view));
+  }
   return sortFindings(findings);
 }
 

@@ -5,7 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { GitRepo } from "../git/repo.js";
-import { CONFIG_FILE } from "../layout.js";
+import { BASE_VALUES_FILE, CONFIG_FILE } from "../layout.js";
 import { isPlainObject, parseYamlDocument } from "../yaml.js";
 
 /** Files validate reads: text formats gitops-redis or its users put in a GitOps repository. */
@@ -53,11 +53,14 @@ export async function readBaseFiles(
   for (const ref of candidates) {
     const commit = await repo.resolve(ref);
     if (!commit) continue;
-    const paths = (await repo.listFiles(commit)).filter((p) => /\.ya?ml$/.test(p) && !p.startsWith(".github/"));
-    return { ref, files: await repo.readBlobs(commit, paths) };
+    // data-safety compares values and the config; manifests are not read.
+    return { ref, files: await repo.readBlobs(commit, isComparedPath) };
   }
   return undefined;
 }
+
+const isComparedPath = (path: string): boolean =>
+  path === CONFIG_FILE || path === BASE_VALUES_FILE || /^envs\/[^/]+\/values\.ya?ml$/.test(path);
 
 function defaultBranchOf(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;

@@ -36,9 +36,14 @@ export function parseFile(path: string, text: string, findings: Finding[]): Pars
   return { path, text, docs: parsed, lines };
 }
 
-export function parseFiles(files: RepoFiles, findings: Finding[]): Map<string, ParsedFile> {
+/** Parses every YAML file; a file whose text equals one in `reuse` (same path) is not parsed again. */
+export function parseFiles(files: RepoFiles, findings: Finding[], reuse?: ReadonlyMap<string, ParsedFile>): Map<string, ParsedFile> {
   const out = new Map<string, ParsedFile>();
-  for (const [path, text] of files) if (isYamlPath(path)) out.set(path, parseFile(path, text, findings));
+  for (const [path, text] of files) {
+    if (!isYamlPath(path)) continue;
+    const known = reuse?.get(path);
+    out.set(path, known && known.text === text ? known : parseFile(path, text, findings));
+  }
   return out;
 }
 
