@@ -6,10 +6,11 @@ import { ConflictError, UsageError } from "../errors.js";
 import { GitRepo } from "../git/repo.js";
 import { CONFIG_FILE, branchFor } from "../layout.js";
 import type { EnvironmentSpec, RepoConfig } from "../model.js";
-import { Problems, checkAcrossEnvironments, configLabel, parseConfig } from "../config/schema.js";
+import { Problems, checkAcrossEnvironments, configLabel } from "../config/schema.js";
+import { configFromText } from "../config/text.js";
 import { environmentToData } from "../config/serialize.js";
 import { describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
-import { parseYamlDocument, YamlParseError } from "../yaml.js";
+import { parseYamlDocument } from "../yaml.js";
 import { environmentFromFlags, flagLabel, type EnvFlags } from "./env-options.js";
 import type { CommandContext } from "./context.js";
 import { hasRemote, pushBranch, REMOTE } from "./publish.js";
@@ -45,16 +46,7 @@ export async function loadRepository(ctx: CommandContext): Promise<LoadedRepo> {
       hint: "run gitops-redis init first",
     });
   }
-  let raw: unknown;
-  try {
-    raw = parseYamlDocument(baseText, CONFIG_FILE).toJS();
-  } catch (error) {
-    if (error instanceof YamlParseError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { config, problems } = parseConfig(raw);
-  if (!config) throw new UsageError(problems.map((p) => `${CONFIG_FILE}: ${p}`));
-  return { repo, config, base };
+  return { repo, config: configFromText(baseText), base };
 }
 
 function parseDefaultBranch(text: string): string | undefined {

@@ -9,9 +9,8 @@ import { ExitCode, GitopsRedisError, UsageError } from "../errors.js";
 import { readFileIfExists } from "../io/files.js";
 import { BASE_VALUES_FILE, CONFIG_FILE, envValuesFile, releaseName } from "../layout.js";
 import type { RepoConfig } from "../model.js";
-import { parseConfig } from "../config/schema.js";
+import { configFromText } from "../config/text.js";
 import { planEnvironmentFiles } from "../plan/environment.js";
-import { parseYamlDocument, YamlParseError } from "../yaml.js";
 import type { CommandContext } from "./context.js";
 
 export interface RenderOptions {
@@ -39,15 +38,7 @@ export function joinDocuments(files: ReadonlyMap<string, string>): string {
 async function loadConfig(dir: string): Promise<{ config: RepoConfig; text: string }> {
   const text = await readFileIfExists(join(dir, CONFIG_FILE));
   if (text === undefined) throw new UsageError(`${dir} has no ${CONFIG_FILE}`, { hint: "run gitops-redis init first, or cd into the repository" });
-  let raw: unknown;
-  try {
-    raw = parseYamlDocument(text, CONFIG_FILE).toJS();
-  } catch (error) {
-    if (error instanceof YamlParseError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { config, problems } = parseConfig(raw);
-  if (!config) throw new UsageError(problems.map((p) => `${CONFIG_FILE}: ${p}`), { hint: "gitops-redis validate shows where" });
+  const config = configFromText(text, "gitops-redis validate shows where");
   return { config, text };
 }
 
