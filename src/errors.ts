@@ -49,3 +49,10 @@ export class RemoteError extends GitopsRedisError {
     super(message, ExitCode.remote, options);
   }
 }
+
+/** Checks ran and found errors (validate): exit 1, the findings were already printed. */
+export class ChecksFailed extends GitopsRedisError {
+  constructor(message: string) {
+    super(message, ExitCode.failed);
+  }
+}

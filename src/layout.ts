@@ -5,6 +5,7 @@ export const BASE_VALUES_FILE = "values/base.yaml";
 export const REPO_README = "README.md";
 export const GITIGNORE = ".gitignore";
 export const VALIDATE_WORKFLOW = ".github/workflows/validate.yaml";
+export const RENOVATE_CONFIG = "renovate.json";
 
 /** Folder the Argo CD root Application syncs: every Application and repository Secret lives below it. */
 export const ARGOCD_APPS_DIR = "argocd";

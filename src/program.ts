@@ -5,6 +5,8 @@ import type { CommandContext, GitHubTuning } from "./commands/context.js";
 import { addEnvironmentFlags } from "./commands/env-flags.js";
 import type { ChangeOptions } from "./commands/environment-change.js";
 import type { InitOptions } from "./commands/init.js";
+import type { ValidateCommandOptions } from "./commands/validate.js";
+import type { RenderOptions } from "./commands/render.js";
 import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION } from "./model.js";
 import { packageVersion } from "./assets.js";
 
@@ -100,5 +102,44 @@ Examples:
         await (name === "add-env" ? runAddEnv : runSet)(env, options, context(deps, options.json));
       });
   }
+  program
+    .command("validate")
+    .description("check the whole repository offline (YAML, schemas, names, NodePorts, storage, topology, secrets, chart keys, data safety); exit 1 on any error")
+    .argument("[dir]", "directory of the repository", ".")
+    .option("--base <ref>", "compare with this commit for data-safety risks (default: the default branch, local or origin/)")
+    .option("--json", "print one JSON document on stdout; human text goes to stderr")
+    .addHelpText(
+      "after",
+      `
+Prints one line per finding, path:line:col  rule  message, and a summary. Warnings do not fail.
+
+Examples:
+  $ gitops-redis validate
+  $ gitops-redis validate ./redis-gitops --json | jq '.findings[] | select(.severity == "error")'
+  $ gitops-redis validate --base origin/main     # in CI, compare the pull request with its target`,
+    )
+    .action(async (dir: string, options: ValidateCommandOptions) => {
+      const { runValidate } = await import("./commands/validate.js");
+      await runValidate(dir, options, context(deps, options.json));
+    });
+
+  program
+    .command("render")
+    .description("print the manifests the controller applies for an environment (never touches git or the network)")
+    .argument("<env>", "environment name, e.g. prod")
+    .option("--chart <dir|tgz|ref>", "also render the chart with the merged values through helm template")
+    .option("--helm <path>", "helm binary for --chart (default: helm on PATH)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ gitops-redis render prod
+  $ gitops-redis render prod --chart ./redis-23.1.1.tgz | kubeconform -ignore-missing-schemas -summary
+  $ gitops-redis render prod --chart oci://registry-1.docker.io/bitnamicharts/redis   # needs network`,
+    )
+    .action(async (env: string, options: RenderOptions) => {
+      const { runRender } = await import("./commands/render.js");
+      await runRender(env, options, context(deps, false));
+    });
   return program;
 }

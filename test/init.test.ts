@@ -16,6 +16,7 @@ describe("init", () => {
       "argocd/repositories/chart-repository.yaml",
       "bootstrap/root-app.yaml",
       "gitops-redis.yaml",
+      "renovate.json",
       "values/base.yaml",
     ]);
   });

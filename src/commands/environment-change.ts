@@ -7,11 +7,12 @@ import { GitRepo, PushRejected } from "../git/repo.js";
 import { resolveToken } from "../github/repo-ref.js";
 import { CONFIG_FILE, branchFor } from "../layout.js";
 import type { EnvironmentSpec, RepoConfig } from "../model.js";
-import { Problems, checkAcrossEnvironments, checkApiUrl, configLabel, parseConfig } from "../config/schema.js";
+import { Problems, checkAcrossEnvironments, checkApiUrl, configLabel } from "../config/schema.js";
+import { configFromText } from "../config/text.js";
 import { environmentToData } from "../config/serialize.js";
 import { describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
 import { pullRequestText } from "../plan/pull-request.js";
-import { parseYamlDocument, YamlParseError } from "../yaml.js";
+import { parseYamlDocument } from "../yaml.js";
 import { environmentFromFlags, flagLabel, type EnvFlags } from "./env-options.js";
 import type { CommandContext } from "./context.js";
 import {
@@ -97,15 +98,7 @@ export async function loadRepository(ctx: CommandContext, options: { online: boo
   if (!base || text === undefined) {
     throw new UsageError(`${CONFIG_FILE} not found on the default branch ${defaultBranch}`, { hint: "run gitops-redis init first" });
   }
-  let raw: unknown;
-  try {
-    raw = parseYamlDocument(text, CONFIG_FILE).toJS();
-  } catch (error) {
-    if (error instanceof YamlParseError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { config, problems } = parseConfig(raw);
-  if (!config) throw new UsageError(problems.map((p) => `${CONFIG_FILE}: ${p}`));
+  const config = configFromText(text);
   return { repo, config, base, access, online };
 }
 

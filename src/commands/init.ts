@@ -9,6 +9,7 @@ import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION, SUPPORTED_CHART_VERSIO
 import { Problems, checkApiUrl, checkChartRepository, checkChartVersion, checkRepoSlug } from "../config/schema.js";
 import { parseGitHubRemote } from "../github/repo-ref.js";
 import { planInitFiles } from "../plan/init.js";
+import { packageVersion } from "../assets.js";
 import type { Output } from "../output.js";
 import type { CommandContext } from "./context.js";
 import { REMOTE, pushBranch, remoteAccess } from "./publish.js";
@@ -99,7 +100,7 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   };
   if (options.github) config.github = { repository: options.github };
   if (options.apiUrl) config.github = { repository: config.github?.repository ?? slugFromUrl(repoUrl, options.apiUrl), apiUrl: options.apiUrl };
-  const files = planInitFiles(config);
+  const files = planInitFiles(config, packageVersion());
 
   if (exists) {
     const foreign: string[] = [];

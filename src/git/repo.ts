@@ -3,6 +3,7 @@
  * Environment branches are built with plumbing on a temporary index, so the user's working tree and index are
  * never touched by add-env and a half-finished run leaves nothing behind but unreferenced objects.
  */
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -123,6 +124,42 @@ export class GitRepo {
   async listFiles(ref: string, paths: readonly string[] = []): Promise<string[]> {
     const out = await this.git.raw(["ls-tree", "-r", "--name-only", "-z", ref, "--", ...paths]);
     return out.split("\0").filter(Boolean);
+  }
+
+  /** Tracked and untracked files of the working tree, without ignored ones. */
+  async workTreeFiles(): Promise<string[]> {
+    const out = await this.git.raw(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"]);
+    return out.split("\0").filter(Boolean);
+  }
+
+  /** Contents of the files of one commit that `wanted` selects, through one `git ls-tree` and one `git cat-file --batch`. */
+  async readBlobs(commit: string, wanted: (path: string) => boolean): Promise<Map<string, string>> {
+    const files = new Map<string, string>();
+    const listing = await this.git.raw(["ls-tree", "-r", "-z", commit]);
+    const blobs: { path: string; id: string }[] = [];
+    for (const entry of listing.split("\0")) {
+      const match = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+      if (match?.[1] && match[2] !== undefined && wanted(match[2])) blobs.push({ id: match[1], path: match[2] });
+    }
+    if (blobs.length === 0) return files;
+    const output = await new Promise<Buffer>((resolve, reject) => {
+      const child = spawn("git", ["cat-file", "--batch"], { cwd: this.dir, env: cleanEnv(this.baseEnv) });
+      const chunks: Buffer[] = [];
+      child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited with ${code}`))));
+      child.stdin.end(blobs.map((b) => `${b.id}\n`).join(""));
+    });
+    let offset = 0;
+    for (const { path } of blobs) {
+      const newline = output.indexOf(10, offset);
+      const size = /^[0-9a-f]+ blob (\d+)$/.exec(output.subarray(offset, newline).toString("utf8"))?.[1];
+      offset = newline + 1;
+      if (size === undefined) continue;
+      files.set(path, output.subarray(offset, offset + Number(size)).toString("utf8"));
+      offset += Number(size) + 1;
+    }
+    return files;
   }
 
   async treeOf(commit: string): Promise<string> {

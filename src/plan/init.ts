@@ -6,6 +6,7 @@ import {
   BASE_VALUES_FILE,
   CONFIG_FILE,
   GITIGNORE,
+  RENOVATE_CONFIG,
   REPO_README,
   VALIDATE_WORKFLOW,
 } from "../layout.js";
@@ -22,24 +23,90 @@ export function baseValues(): Record<string, unknown> {
   };
 }
 
-export function validateWorkflow(): Record<string, unknown> {
+/** Pinned tools of the generated CI; actions by full commit SHA (tag in the comment), so a moved tag changes nothing. */
+export const CI_PINS = {
+  checkout: "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
+  setupNode: "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020",
+  setupHelm: "azure/setup-helm@b9e51907a09c216f16ebe8536097933489208112",
+  helm: "v3.16.4",
+  kubeconform: "v0.6.7",
+  node: "20",
+} as const;
+
+/** The release each pinned SHA is, written beside it in the workflow so a reviewer (and Renovate) can read it. */
+export const ACTION_TAGS: Record<string, string> = {
+  [CI_PINS.checkout]: "v4.2.2",
+  [CI_PINS.setupNode]: "v4.4.0",
+  [CI_PINS.setupHelm]: "v4.3.0",
+};
+
+export function workflowText(workflow: Record<string, unknown>): string {
+  return toYaml(workflow).replace(/^(\s*- uses: )(\S+)$/gm, (line, prefix: string, action: string) =>
+    ACTION_TAGS[action] ? `${prefix}${action} # ${ACTION_TAGS[action]}` : line,
+  );
+}
+
+const RENDER_SCRIPT = `set -euo pipefail
+mkdir -p "$RUNNER_TEMP/bin" "$RUNNER_TEMP/chart"
+curl -sSfL "https://github.com/yannh/kubeconform/releases/download/$KUBECONFORM_VERSION/kubeconform-linux-amd64.tar.gz" | tar -xz -C "$RUNNER_TEMP/bin" kubeconform
+repo=$(yq '.chart.repository' gitops-redis.yaml); name=$(yq '.chart.name' gitops-redis.yaml); version=$(yq '.chart.version' gitops-redis.yaml)
+case "$repo" in
+  oci://*) helm pull "$repo/$name" --version "$version" -d "$RUNNER_TEMP/chart" ;;
+  *) helm pull "$name" --repo "$repo" --version "$version" -d "$RUNNER_TEMP/chart" ;;
+esac
+for env in $(yq '.environments | keys | .[]' gitops-redis.yaml); do
+  echo "::group::$env"
+  npx --yes "gitops-redis@$GITOPS_REDIS_VERSION" render "$env" --chart "$RUNNER_TEMP/chart/$name-$version.tgz" > "$RUNNER_TEMP/$env.yaml"
+  "$RUNNER_TEMP/bin/kubeconform" -strict -summary -ignore-missing-schemas "$RUNNER_TEMP/$env.yaml"
+  echo "::endgroup::"
+done
+`;
+
+/**
+ * CI of the generated repository: the same offline checks as `gitops-redis validate` on every pull request, then
+ * each environment rendered through the pinned chart with a pinned helm and checked by kubeconform. No secrets.
+ */
+export function validateWorkflow(config: Pick<RepoConfig, "defaultBranch">, toolVersion: string): Record<string, unknown> {
   return {
     name: "validate",
-    on: { pull_request: {}, push: { branches: ["main"] } },
+    on: { pull_request: {}, push: { branches: [config.defaultBranch] } },
     permissions: { contents: "read" },
+    env: { GITOPS_REDIS_VERSION: toolVersion, HELM_VERSION: CI_PINS.helm, KUBECONFORM_VERSION: CI_PINS.kubeconform },
     jobs: {
       validate: {
         "runs-on": "ubuntu-24.04",
         steps: [
-          { uses: "actions/checkout@v4" },
+          // Full history, so validate can compare with the target branch (data-safety risks).
+          { uses: CI_PINS.checkout, with: { "fetch-depth": 0 } },
+          { uses: CI_PINS.setupNode, with: { "node-version": CI_PINS.node } },
           {
-            name: "Every YAML file parses",
-            // yq ships on GitHub's Ubuntu runners.
-            run: "git ls-files -z '*.yaml' '*.yml' | xargs -0 -r -n1 yq eval 'true' > /dev/null",
+            name: "gitops-redis validate",
+            env: { BASE_REF: "${{ github.base_ref || github.event.repository.default_branch }}" },
+            run: 'npx --yes "gitops-redis@$GITOPS_REDIS_VERSION" validate . --base "origin/$BASE_REF"',
           },
+          { uses: CI_PINS.setupHelm, with: { version: "${{ env.HELM_VERSION }}" } },
+          { name: "helm template and kubeconform, per environment", run: RENDER_SCRIPT },
         ],
       },
     },
+  };
+}
+
+/** Renovate: chart bumps in Argo CD Applications, Flux sources and HelmReleases, image tags in values files. */
+export function renovateConfig(): Record<string, unknown> {
+  return {
+    $schema: "https://docs.renovatebot.com/renovate-schema.json",
+    extends: ["config:recommended"],
+    argocd: { managerFilePatterns: ["/^argocd/.+\\.ya?ml$/", "/^bootstrap/.+\\.ya?ml$/"] },
+    flux: { managerFilePatterns: ["/^clusters/.+\\.ya?ml$/", "/^flux/.+\\.ya?ml$/", "/^envs/[^/]+/.+\\.ya?ml$/"] },
+    "helm-values": { managerFilePatterns: ["/^values/.+\\.ya?ml$/", "/^envs/[^/]+/values\\.ya?ml$/"] },
+    packageRules: [
+      {
+        description: "Major chart versions carry breaking changes: review, then run gitops-redis upgrade",
+        matchUpdateTypes: ["major"],
+        dependencyDashboardApproval: true,
+      },
+    ],
   };
 }
 
@@ -47,7 +114,7 @@ function generated(body: string): string {
   return renderBlueprint("generated.yaml.ejs", { body, regenerate: "gitops-redis init" });
 }
 
-export function planInitFiles(config: RepoConfig): Map<string, string> {
+export function planInitFiles(config: RepoConfig, toolVersion: string): Map<string, string> {
   const files = new Map<string, string>();
   files.set(CONFIG_FILE, renderBlueprint("config.yaml.ejs", { body: toYaml(configToData(config)) }));
   files.set(BASE_VALUES_FILE, renderBlueprint("base-values.yaml.ejs", { chart: config.chart.name, body: toYaml(baseValues()) }));
@@ -64,7 +131,8 @@ export function planInitFiles(config: RepoConfig): Map<string, string> {
     }),
   );
   files.set(GITIGNORE, renderBlueprint("gitignore.ejs", {}));
-  files.set(VALIDATE_WORKFLOW, generated(toYaml(validateWorkflow())));
+  files.set(VALIDATE_WORKFLOW, generated(workflowText(validateWorkflow(config, toolVersion))));
+  files.set(RENOVATE_CONFIG, `${JSON.stringify(renovateConfig(), null, 2)}\n`);
   files.set(ARGOCD_ROOT_APP, generated(toYaml(rootApplication(config))));
   const secret = chartRepositorySecret(config);
   if (secret) files.set(ARGOCD_CHART_REPO_SECRET, generated(toYaml(secret)));

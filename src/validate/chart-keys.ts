@@ -1,0 +1,113 @@
+/**
+ * Rule "chart-keys": every key in a values file exists in the pinned chart version's values.yaml (a typo such as
+ * master.service.nodePort silently does nothing in Helm). The key lists are generated data (chart-keys.json,
+ * from scripts/chart-keys.mjs). Unknown keys are warnings with the closest known key. Pure.
+ */
+import data from "./chart-keys.json" with { type: "json" };
+import { isPlainObject } from "../yaml.js";
+import { findingAt, type ParsedFile } from "./parse.js";
+import type { RepoView } from "./repo.js";
+import type { Finding } from "./types.js";
+
+interface KeyIndex {
+  known: Set<string>;
+  open: Set<string>;
+  /** parent path -> child key names, for suggestions. */
+  children: Map<string, string[]>;
+}
+
+const indexes = new Map<string, KeyIndex>();
+const KEY_LISTS = data as Record<string, string[]>;
+
+export const chartKeyVersions = (): string[] => Object.keys(KEY_LISTS);
+
+function indexFor(chart: string, version: string): KeyIndex | undefined {
+  const id = `${chart}@${version}`;
+  const cached = indexes.get(id);
+  if (cached) return cached;
+  const list = KEY_LISTS[id];
+  if (!list) return undefined;
+  const index: KeyIndex = { known: new Set(), open: new Set(), children: new Map() };
+  for (const entry of list) {
+    const path = entry.endsWith(".*") ? entry.slice(0, -2) : entry;
+    if (entry.endsWith(".*")) index.open.add(path);
+    index.known.add(path);
+    const dot = path.lastIndexOf(".");
+    const parent = dot === -1 ? "" : path.slice(0, dot);
+    const siblings = index.children.get(parent) ?? [];
+    siblings.push(path.slice(dot + 1));
+    index.children.set(parent, siblings);
+  }
+  indexes.set(id, index);
+  return index;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+function suggest(index: KeyIndex, parent: string, key: string): string | undefined {
+  let best: { name: string; score: number } | undefined;
+  for (const name of index.children.get(parent) ?? []) {
+    const score = distance(key, name);
+    if (!best || score < best.score) best = { name, score };
+  }
+  if (!best || best.score > Math.max(2, Math.floor(key.length / 3))) return undefined;
+  return parent ? `${parent}.${best.name}` : best.name;
+}
+
+function walk(index: KeyIndex, value: Record<string, unknown>, prefix: string[], report: (path: string[], hint?: string) => void): void {
+  for (const [key, child] of Object.entries(value)) {
+    const path = [...prefix, key];
+    const dotted = path.join(".");
+    if (!index.known.has(dotted)) {
+      report(path, suggest(index, prefix.join("."), key));
+      continue;
+    }
+    // Below an open map, or a key the chart defines as a scalar or list, anything goes.
+    if (index.open.has(dotted) || !index.children.has(dotted) || !isPlainObject(child)) continue;
+    walk(index, child, path, report);
+  }
+}
+
+export function checkChartKeys(view: RepoView): Finding[] {
+  const index = indexFor(view.chart.name, view.chart.version);
+  if (!index) {
+    if (view.valuesFiles.length === 0) return [];
+    const where = view.config ? findingAt(view.config, 0, ["chart", "version"], "chart-keys", "warning", "") : undefined;
+    return [
+      {
+        path: where?.path ?? view.valuesFiles[0]!.path,
+        line: where?.line ?? 0,
+        col: where?.col ?? 0,
+        rule: "chart-keys",
+        severity: "warning",
+        message: `values keys not checked: gitops-redis has no key list for ${view.chart.name} ${view.chart.version} (known: ${chartKeyVersions().join(", ")})`,
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  for (const file of view.valuesFiles) findings.push(...checkFile(index, file, view));
+  return findings;
+}
+
+function checkFile(index: KeyIndex, file: ParsedFile, view: RepoView): Finding[] {
+  const value = file.docs[0]?.value;
+  if (!isPlainObject(value)) return [];
+  const findings: Finding[] = [];
+  walk(index, value, [], (path, hint) => {
+    const message = `unknown key ${path.join(".")} for ${view.chart.name} ${view.chart.version}: Helm ignores it${hint ? ` (did you mean ${hint}?)` : ""}`;
+    findings.push(findingAt(file, 0, path, "chart-keys", "warning", message));
+  });
+  return findings;
+}

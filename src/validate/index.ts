@@ -1,0 +1,64 @@
+/**
+ * The pure core of `gitops-redis validate`: files in, findings out. No fs, no git, no network: the loader
+ * (load.ts) reads the working tree and the default branch, and preloads the schema models.
+ */
+import { checkChartKeys } from "./chart-keys.js";
+import { checkConfig } from "./config.js";
+import { checkDataSafety } from "./data-safety.js";
+import { checkNames } from "./names.js";
+import { checkNodePorts } from "./nodeports.js";
+import { parseFiles } from "./parse.js";
+import { buildRepoView, type RepoView } from "./repo.js";
+import { checkSchemas } from "./schema.js";
+import { checkSecrets } from "./secrets.js";
+import { checkStorage } from "./storage.js";
+import { checkTopology } from "./topology.js";
+import type { Finding, RepoFiles, ValidateOptions } from "./types.js";
+
+export type { Finding, RepoFiles, ValidateOptions } from "./types.js";
+
+export function repoView(files: RepoFiles, findings: Finding[] = []): RepoView {
+  return buildRepoView(parseFiles(files, findings));
+}
+
+export function validateRepository(files: RepoFiles, options: ValidateOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const parsed = parseFiles(files, findings);
+  const view = buildRepoView(parsed);
+  findings.push(...checkConfig(view));
+  if (options.schemas) findings.push(...checkSchemas(view, options.schemas));
+  findings.push(...checkNames(view));
+  findings.push(...checkNodePorts(view));
+  findings.push(...checkStorage(view));
+  findings.push(...checkTopology(view));
+  findings.push(...checkSecrets(files, parsed));
+  findings.push(...checkChartKeys(view));
+  if (options.baseFiles) {
+    // Most files are the same on both sides of a change: parse only what differs; syntax errors of the base are not ours to report.
+    const base = buildRepoView(parseFiles(options.baseFiles, [], parsed));
+    findings.push(...checkDataSafety(base, view));
+  }
+  return sortFindings(findings);
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.col - b.col || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule),
+  );
+}
+
+/** apiVersion/kind of every object in the files, so the caller can preload just those schema models. */
+export function objectKinds(files: RepoFiles): { apiVersion: string; kind: string }[] {
+  const seen = new Map<string, { apiVersion: string; kind: string }>();
+  for (const [path, text] of files) {
+    if (!/\.ya?ml$/.test(path)) continue;
+    for (const doc of text.split(/^---/m)) {
+      const apiVersion = /^apiVersion:[ \t]*["']?([^\s"'#]+)/m.exec(doc)?.[1];
+      const kind = /^kind:[ \t]*["']?([^\s"'#]+)/m.exec(doc)?.[1];
+      if (apiVersion && kind) seen.set(`${apiVersion}/${kind}`, { apiVersion, kind });
+    }
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,26 @@
+/** Reads fixture folders as the path -> text maps the validate core takes. */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+
+export const FIXTURES = join(import.meta.dirname, "..", "fixtures");
+
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(dir)) return out;
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.set(relative(dir, full).split(sep).join("/"), readFileSync(full, "utf8"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The shared valid repository with a fixture's files laid over it. */
+export function fixtureRepo(name: string): Map<string, string> {
+  const files = readTree(join(FIXTURES, "validate", "_base"));
+  for (const [path, text] of readTree(join(FIXTURES, "validate", name, "repo"))) files.set(path, text);
+  return files;
+}

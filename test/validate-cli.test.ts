@@ -1,0 +1,148 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments, parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { CI_PINS } from "../src/plan/init.js";
+import { git, sandbox, treeAt, type Sandbox } from "./support/repo.js";
+import { testHelm } from "./support/helm.js";
+
+const SCENARIOS: Record<string, string[]> = {
+  "existing nfs": ["add-env", "dev", "--storage", "existing:nfs", "--replicas", "1"],
+  "openebs hostpath, nodeport 31379, image registry": [
+    "add-env", "prod", "--storage", "openebs-hostpath", "--base-path", "/data/redis", "--replicas", "2",
+    "--expose", "nodeport:31379", "--image-registry", "myharbor.com/bigdata",
+  ],
+  "local with 2 nodes": ["add-env", "edge", "--storage", "local", "--replicas", "1", "--node", "node1=/data/redis", "--node", "node2=/data/redis"],
+};
+
+async function initWith(args: string[]): Promise<{ box: Sandbox; branch: string }> {
+  const box = sandbox();
+  expect((await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root)).code).toBe(0);
+  const added = await box.cli(args);
+  expect(added.code, added.stderr).toBe(0);
+  const branch = `gitops-redis/add-env-${args[1]}`;
+  git(box.repo, ["switch", "-q", branch], box.env);
+  return { box, branch };
+}
+
+describe("validate on generated repositories", () => {
+  it.each(Object.keys(SCENARIOS))("%s: the output of init + add-env validates clean", async (name) => {
+    const { box } = await initWith(SCENARIOS[name]!);
+    const result = await box.cli(["validate"]);
+    expect(result.stdout).toMatch(/^0 errors, 0 warnings in \d+ files, compared with refs\/heads\/main\n$/);
+    expect(result.code).toBe(0);
+  });
+
+  it("--json prints one document with every finding; exit 1 on errors, 0 on warnings only", async () => {
+    const { box } = await initWith(SCENARIOS["existing nfs"]!);
+    const values = join(box.repo, "envs/dev/values.yaml");
+    const clean = readFileSync(values, "utf8");
+    writeFileSync(values, clean.replace("    type: ClusterIP\n", "    type: NodePort\n    nodePorts:\n      redis: \"8080\"\n"));
+    const bad = await box.cli(["validate", "--json"]);
+    expect(bad.code).toBe(1);
+    const report = JSON.parse(bad.stdout) as Record<string, unknown>;
+    expect(Object.keys(report).sort()).toEqual(["base", "errors", "files", "findings", "ok", "warnings"]);
+    expect(report).toMatchObject({ ok: false, errors: 1, warnings: 0, base: "refs/heads/main" });
+    expect(report.findings).toEqual([
+      {
+        path: "envs/dev/values.yaml", line: 16, col: 7, rule: "nodeport", severity: "error",
+        message: 'invalid master.service.nodePorts.redis "8080": the NodePort range is 30000-32767',
+      },
+    ]);
+    const human = await box.cli(["validate"]);
+    expect(human.stdout.split("\n")[0]).toBe('envs/dev/values.yaml:16:7  nodeport  invalid master.service.nodePorts.redis "8080": the NodePort range is 30000-32767');
+
+    writeFileSync(values, `${clean}extraFlagz: true\n`);
+    const warned = await box.cli(["validate"]);
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain("chart-keys  warning: unknown key extraFlagz");
+  });
+
+  it("exit 2 where there is no gitops-redis repository", async () => {
+    const box = sandbox();
+    const result = await box.cli(["validate", box.root], box.root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("not a gitops-redis repository");
+  });
+
+  it("reports a persistence size change against the default branch as a data-safety risk", async () => {
+    const { box } = await initWith(SCENARIOS["existing nfs"]!);
+    git(box.repo, ["switch", "-q", "main"], box.env);
+    git(box.repo, ["merge", "-q", "--ff-only", "gitops-redis/add-env-dev"], box.env);
+    const set = await box.cli(["set", "dev", "--size", "16Gi", "--no-push"]);
+    expect(set.code, set.stderr).toBe(0);
+    git(box.repo, ["switch", "-q", "gitops-redis/set-dev"], box.env);
+    const result = await box.cli(["validate", "--json"]);
+    expect(result.code).toBe(0);
+    const findings = (JSON.parse(result.stdout) as { findings: { rule: string; path: string; message: string }[] }).findings;
+    expect(findings.map((f) => [f.rule, f.path, f.message.split(":")[0]])).toEqual([
+      ["data-safety", "envs/dev/values.yaml", 'master.persistence.size changes from "2Gi" to "16Gi"'],
+      ["data-safety", "envs/dev/values.yaml", 'replica.persistence.size changes from "2Gi" to "16Gi"'],
+    ]);
+  });
+});
+
+describe("render", () => {
+  it("prints exactly the controller and storage files a sync applies, without git or network", async () => {
+    const { box, branch } = await initWith(SCENARIOS["local with 2 nodes"]!);
+    const result = await box.cli(["render", "edge"], box.repo);
+    expect(result.code, result.stderr).toBe(0);
+    const tree = treeAt(box.repo, branch);
+    const paths = ["argocd/environments/edge.yaml", "envs/edge/manifests/persistentvolumes.yaml", "envs/edge/manifests/storageclass.yaml"];
+    const expected = paths.flatMap((p) => parseAllDocuments(tree[p]!).map((d) => d.toJS() as unknown));
+    const rendered = parseAllDocuments(result.stdout).map((d) => d.toJS() as unknown);
+    expect(rendered).toEqual(expected);
+    expect(result.stdout.match(/^# Source: .*$/gm)).toEqual(paths.map((p) => `# Source: ${p}`));
+  });
+
+  it("unknown environment: exit 2 and the known ones", async () => {
+    const { box } = await initWith(SCENARIOS["existing nfs"]!);
+    const result = await box.cli(["render", "nope"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("known environments: dev");
+  });
+
+  const helm = testHelm();
+  it.skipIf(!helm)("--chart renders the chart with base + overlay values through helm template", async () => {
+    const { box } = await initWith(SCENARIOS["existing nfs"]!);
+    const chart = join(import.meta.dirname, "fixtures", "chart");
+    const result = await box.cli(["render", "dev", "--chart", chart, "--helm", helm!]);
+    expect(result.code, result.stderr).toBe(0);
+    const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string }; data?: unknown });
+    const configMap = docs.find((d) => d?.kind === "ConfigMap");
+    expect(configMap).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "dev-redis-settings", namespace: "redis-dev" },
+      data: { architecture: "replication", size: "2Gi" },
+    });
+  });
+
+  it("--chart without a helm binary is a usage error", async () => {
+    const { box } = await initWith(SCENARIOS["existing nfs"]!);
+    const result = await box.cli(["render", "dev", "--chart", "x.tgz", "--helm", join(box.root, "no-helm")]);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe("generated CI", () => {
+  it("the workflow is valid YAML, runs the same gitops-redis version and pins every action and tool", async () => {
+    const { box } = await initWith(SCENARIOS["existing nfs"]!);
+    const text = readFileSync(join(box.repo, ".github/workflows/validate.yaml"), "utf8");
+    const workflow = parse(text) as { env: Record<string, string>; jobs: { validate: { steps: { uses?: string; run?: string }[] } } };
+    const version = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+    expect(workflow.env).toEqual({ GITOPS_REDIS_VERSION: version, HELM_VERSION: CI_PINS.helm, KUBECONFORM_VERSION: CI_PINS.kubeconform });
+    const uses = workflow.jobs.validate.steps.flatMap((s) => (s.uses ? [s.uses] : []));
+    expect(uses.length).toBe(3);
+    for (const action of uses) expect(action).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+    expect(text.match(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/gm)?.length).toBe(3);
+    const runs = workflow.jobs.validate.steps.map((s) => s.run ?? "").join("\n");
+    expect(runs).toContain('npx --yes "gitops-redis@$GITOPS_REDIS_VERSION" validate');
+    expect(runs).toContain("kubeconform");
+    expect(runs).not.toMatch(/secrets\./);
+    const renovate = JSON.parse(readFileSync(join(box.repo, "renovate.json"), "utf8")) as Record<string, { managerFilePatterns?: string[] }>;
+    expect(Object.keys(renovate).filter((k) => renovate[k]?.managerFilePatterns)).toEqual(["argocd", "flux", "helm-values"]);
+    expect(renovate.argocd?.managerFilePatterns?.some((p) => new RegExp(p.slice(1, -1)).test("argocd/environments/dev.yaml"))).toBe(true);
+    expect(renovate["helm-values"]?.managerFilePatterns?.some((p) => new RegExp(p.slice(1, -1)).test("envs/dev/values.yaml"))).toBe(true);
+  });
+});

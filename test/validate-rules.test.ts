@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadSchemas } from "../src/manifests/schemas.js";
+import { objectKinds, validateRepository } from "../src/validate/index.js";
+import { effectiveValuesDiff, riskList } from "../src/validate/markdown.js";
+import { FIXTURES, fixtureRepo, readTree } from "./support/fixtures.js";
+
+interface Expected {
+  path: string;
+  line: number;
+  rule: string;
+  severity: string;
+}
+
+const dir = join(FIXTURES, "validate");
+const cases = readdirSync(dir).filter((name) => !name.startsWith("_")).sort();
+const base = () => readTree(join(dir, "_base"));
+
+async function run(files: Map<string, string>, baseFiles?: Map<string, string>) {
+  return validateRepository(files, { schemas: await loadSchemas(objectKinds(files)), baseFiles });
+}
+
+describe("validate rules: one fixture repository per rule, with the exact finding expected", () => {
+  it("the shared base repository validates clean", async () => {
+    expect(await run(base(), base())).toEqual([]);
+  });
+
+  it.each(cases)("%s", async (name) => {
+    const expected = JSON.parse(readFileSync(join(dir, name, "expected.json"), "utf8")) as Expected[];
+    const findings = await run(fixtureRepo(name), name.startsWith("data-safety") ? base() : undefined);
+    expect(findings.map(({ path, line, rule, severity }) => ({ path, line, rule, severity }))).toEqual(expected);
+    for (const finding of findings) {
+      expect(finding.col).toBeGreaterThan(0);
+      expect(finding.message).not.toBe("");
+    }
+  });
+
+  it("messages say what is wrong, the value and what is allowed", async () => {
+    const [range] = await run(fixtureRepo("nodeport-range"));
+    expect(range?.message).toBe('invalid master.service.nodePorts.redis "11379": the NodePort range is 30000-32767');
+    const [cluster] = await run(fixtureRepo("topology-redis-cluster"));
+    expect(cluster?.message).toContain("Redis Cluster requires at least 3 master nodes");
+    const [typo] = await run(fixtureRepo("chart-keys"));
+    expect(typo?.message).toContain("did you mean master.service.nodePorts?");
+    const [token] = await run(fixtureRepo("secrets-token"));
+    expect(token?.message).not.toContain("AAAA"); // the token itself is never printed
+  });
+});
+
+describe("pull request body parts", () => {
+  it("effectiveValuesDiff shows the merged values that change, before and after", () => {
+    const diff = effectiveValuesDiff(base(), fixtureRepo("data-safety"), "prod");
+    expect(diff).toBe(
+      ["#### Effective values of `prod`", "", "| key | before | after |", "|---|---|---|", '| `master.persistence.size` | `"8Gi"` | `"16Gi"` |', ""].join("\n"),
+    );
+    expect(effectiveValuesDiff(new Map(), base(), "prod")).toContain("(new environment)");
+    expect(effectiveValuesDiff(base(), base(), "prod")).toContain("No change to the values Helm sees.");
+  });
+
+  it("riskList puts destructive changes first, then errors, then warnings", async () => {
+    const findings = [...(await run(fixtureRepo("data-safety"), base())), ...(await run(fixtureRepo("nodeport-range"))), ...(await run(fixtureRepo("chart-keys")))];
+    const text = riskList(findings);
+    const order = ["Destructive", "Errors (1)", "Warnings (1)"].map((word) => text.indexOf(word));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(riskList([])).toContain("found nothing to report");
+  });
+});
