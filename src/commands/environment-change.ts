@@ -8,7 +8,8 @@ import { CONFIG_FILE, branchFor } from "../layout.js";
 import type { EnvironmentSpec, RepoConfig } from "../model.js";
 import { Problems, checkAcrossEnvironments, configLabel, parseConfig } from "../config/schema.js";
 import { environmentToData } from "../config/serialize.js";
-import { describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
+import { connectionNotes, describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
+import { environmentWarnings, secretNotes } from "../plan/notes.js";
 import { parseYamlDocument, YamlParseError } from "../yaml.js";
 import { environmentFromFlags, flagLabel, type EnvFlags } from "./env-options.js";
 import type { CommandContext } from "./context.js";
@@ -112,6 +113,7 @@ export async function runEnvironmentChange(
     out.info(`Dry run: ${action} ${name} (${describeEnvironment(spec)}) would commit on ${branch}:`);
     out.info(`  ${message}`);
     out.info(formatDiff(current, changes));
+    printNotes(ctx, nextConfig, spec);
     out.json({ action: "dry-run", env: name, branch, commit: null, files });
     return;
   }
@@ -156,8 +158,15 @@ export async function runEnvironmentChange(
     for (const [path, content] of changes) out.info(`  ${content === null ? "-" : current.has(path) ? "~" : "+"} ${path}`);
     out.info(pushed ? `Pushed ${branch} to ${REMOTE}.` : `Not pushed. Push with: git push -u ${REMOTE} ${branch}`);
     out.info(`Next: open a pull request from ${branch} into ${config.defaultBranch}; merging it lets Argo CD deploy ${name}.`);
+    printNotes(ctx, nextConfig, spec);
   }
   out.json({ action: result, env: name, branch, commit, files });
+}
+
+function printNotes(ctx: CommandContext, config: RepoConfig, spec: EnvironmentSpec): void {
+  for (const line of secretNotes(spec)) ctx.out.info(`Password: ${line}`);
+  for (const line of connectionNotes(spec)) ctx.out.info(`Connect: ${line}`);
+  for (const line of environmentWarnings(config, spec)) ctx.out.info(`Warning: ${line}`);
 }
 
 async function isOnTopOf(repo: GitRepo, tip: string, base: string): Promise<boolean> {

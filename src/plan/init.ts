@@ -22,6 +22,14 @@ export function baseValues(): Record<string, unknown> {
   };
 }
 
+/** The same shared values for bitnami/redis-cluster, whose auth key is `usePassword`. */
+export function clusterBaseValues(): Record<string, unknown> {
+  return {
+    usePassword: true,
+    networkPolicy: { enabled: true },
+  };
+}
+
 export function validateWorkflow(): Record<string, unknown> {
   return {
     name: "validate",
@@ -50,7 +58,7 @@ function generated(body: string): string {
 export function planInitFiles(config: RepoConfig): Map<string, string> {
   const files = new Map<string, string>();
   files.set(CONFIG_FILE, renderBlueprint("config.yaml.ejs", { body: toYaml(configToData(config)) }));
-  files.set(BASE_VALUES_FILE, renderBlueprint("base-values.yaml.ejs", { chart: config.chart.name, body: toYaml(baseValues()) }));
+  files.set(BASE_VALUES_FILE, renderBlueprint("base-values.yaml.ejs", { chart: config.chart.name, when: "at init", body: toYaml(baseValues()) }));
   files.set(
     REPO_README,
     renderBlueprint("repo-readme.md.ejs", {
