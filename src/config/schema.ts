@@ -537,7 +537,7 @@ export function checkAcrossEnvironments(
         problems.add(
           label(range.field),
           range.from,
-          `${ports} collide with ${theirs} of environment ${clash.env} on cluster ${env.cluster}; pick a free ${range.from === range.to ? "port" : "range"}`,
+          `${ports} ${range.from === range.to ? "collides" : "collide"} with ${theirs} of environment ${clash.env} on cluster ${env.cluster}; pick a free ${range.from === range.to ? "port" : "range"}`,
         );
       }
     }
