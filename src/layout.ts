@@ -2,6 +2,8 @@
 
 export const CONFIG_FILE = "gitops-redis.yaml";
 export const BASE_VALUES_FILE = "values/base.yaml";
+/** Shared values of bitnami/redis-cluster environments (its keys differ from bitnami/redis); seeded by the first one. */
+export const CLUSTER_BASE_VALUES_FILE = "values/base-redis-cluster.yaml";
 export const REPO_README = "README.md";
 export const GITIGNORE = ".gitignore";
 export const VALIDATE_WORKFLOW = ".github/workflows/validate.yaml";
@@ -19,7 +21,9 @@ export const envValuesFile = (env: string): string => `${envDir(env)}/values.yam
 export const envManifestsDir = (env: string): string => `${envDir(env)}/manifests`;
 export const envManifestFile = (env: string, name: string): string => `${envManifestsDir(env)}/${name}.yaml`;
 /** Every manifest file name an environment may have; a plan deletes the ones it no longer needs. */
-export const ENV_MANIFEST_NAMES = ["storageclass", "persistentvolumes"] as const;
+export const ENV_MANIFEST_NAMES = ["storageclass", "persistentvolumes", "sealedsecret", "externalsecret"] as const;
+/** Manifests the user completes (kubeseal output); written once, then never overwritten while still needed. */
+export const SEED_MANIFEST_NAMES: readonly EnvManifestName[] = ["sealedsecret"];
 export type EnvManifestName = (typeof ENV_MANIFEST_NAMES)[number];
 export const argocdApplicationFile = (env: string): string => `${ARGOCD_APPS_DIR}/environments/${env}.yaml`;
 
@@ -38,3 +42,5 @@ export const MANAGED_BY = "gitops-redis";
 export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 /** Storage objects sync before the chart (wave 0) so PVCs find their class and volumes. */
 export const STORAGE_SYNC_WAVE = "-1";
+/** The password Secret must exist before the chart's pods start. */
+export const SECRET_SYNC_WAVE = "-1";

@@ -11,7 +11,7 @@ import { DEFAULT_CHARTS_DIR, OUTPUT, generate, serialize } from "../scripts/char
 import { parseEnvironment, Problems } from "../src/config/schema.js";
 import { IN_CLUSTER, SUPPORTED_CHART_VERSIONS } from "../src/model.js";
 import { baseValues } from "../src/plan/init.js";
-import { MANAGED_VALUE_KEYS, environmentValues } from "../src/plan/values.js";
+import { environmentValues } from "../src/plan/values.js";
 import { mergeValues } from "../src/validate/repo.js";
 
 const charts = DEFAULT_CHARTS_DIR;
@@ -65,10 +65,6 @@ describe.skipIf(!present)("pinned chart data (../shared/charts)", () => {
         // resources.requests/limits sit below a map the chart leaves open ({} in 19+).
         const missing = [...written].filter((key) => !known.has(key) && !/\.resources\./.test(key) && !(key === "global.security.allowInsecureImages" && !known.has("global.security")));
         expect(missing).toEqual([]);
-        for (const key of MANAGED_VALUE_KEYS) {
-          if (key === "global.security.allowInsecureImages" && !known.has("global.security")) continue;
-          expect(known.has(key), `${key} in redis ${version}`).toBe(true);
-        }
       });
 
       it.each(Object.keys(SCENARIOS))("merged values of the %s scenario validate against values.schema.json", (name) => {

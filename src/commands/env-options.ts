@@ -1,7 +1,8 @@
 /** add-env / set flags -> a validated EnvironmentSpec. Pure apart from reading the built-in presets. */
 import type { EnvironmentSpec } from "../model.js";
-import { Problems, STORAGE_KINDS, parseEnvironment, type FieldLabel } from "../config/schema.js";
+import { DEFAULT_SENTINEL_NODES, Problems, STORAGE_KINDS, parseEnvironment, type FieldLabel } from "../config/schema.js";
 import { environmentToData } from "../config/serialize.js";
+import { NODE_PORT_MAX } from "../config/rules.js";
 import { defaultNamespace, defaultPasswordSecret, defaultStorageClassName } from "../layout.js";
 import { loadPreset, presetNames } from "../presets.js";
 import { isPlainObject } from "../yaml.js";
@@ -25,8 +26,18 @@ export interface EnvFlags {
   basePath?: string;
   node?: string[];
   expose?: string;
+  serviceAnnotation?: string[];
+  sentinelQuorum?: string;
+  sentinelMasterSet?: string;
+  clusterNodes?: string;
+  clusterReplicas?: string;
   imageRegistry?: string;
+  imageRepositoryPrefix?: string;
+  bitnamiLegacy?: boolean;
   auth?: string;
+  insecureNoAuth?: boolean;
+  tls?: string;
+  metrics?: string;
 }
 
 const FLAG_FOR_FIELD: ReadonlyArray<readonly [string, string]> = [
@@ -42,9 +53,20 @@ const FLAG_FOR_FIELD: ReadonlyArray<readonly [string, string]> = [
   ["storage.basePath", "--base-path"],
   ["storage.volumes", "--node"],
   ["storage", "--storage"],
+  ["expose.annotations", "--service-annotation"],
   ["expose", "--expose"],
-  ["imageRegistry", "--image-registry"],
+  ["sentinel.quorum", "--sentinel-quorum"],
+  ["sentinel.masterSet", "--sentinel-master-set"],
+  ["sentinel", "--topology"],
+  ["redisCluster.nodes", "--cluster-nodes"],
+  ["redisCluster.replicas", "--cluster-replicas"],
+  ["redisCluster", "--topology"],
+  ["images.registry", "--image-registry"],
+  ["images.repositoryPrefix", "--image-repository-prefix"],
+  ["images.bitnamiLegacy", "--bitnami-legacy"],
   ["auth", "--auth"],
+  ["tls", "--tls"],
+  ["metrics", "--metrics"],
   ["namespace", "--namespace"],
   ["cluster", "--cluster"],
   ["topology", "--topology"],
@@ -69,17 +91,30 @@ function parseNumber(value: string): number | string {
 function parseExpose(value: string, problems: Problems): Record<string, unknown> | undefined {
   const lower = value.toLowerCase();
   if (lower === "clusterip") return { type: "ClusterIP" };
-  if (lower === "loadbalancer") return { type: "LoadBalancer" };
-  const match = /^nodeport(?::(.*))?$/.exec(lower);
+  const lb = /^loadbalancer(?::(.+))?$/.exec(value.replace(/^loadbalancer/i, "loadbalancer"));
+  if (lb) return lb[1] ? { type: "LoadBalancer", loadBalancerIP: lb[1] } : { type: "LoadBalancer" };
+  const match = /^nodeport(?::([^:]*))?(?::([^:]*))?$/.exec(lower);
   if (match) {
     if (!match[1]) {
       problems.add("--expose", value, "a NodePort needs a fixed port: nodeport:<30000-32767>, e.g. nodeport:31379");
       return undefined;
     }
-    return { type: "NodePort", nodePort: parseNumber(match[1]) };
+    const expose: Record<string, unknown> = { type: "NodePort", nodePort: parseNumber(match[1]) };
+    if (match[2] !== undefined) expose.sentinelNodePort = parseNumber(match[2]);
+    return expose;
   }
-  problems.add("--expose", value, "expected clusterip, nodeport:<port> or loadbalancer");
+  problems.add("--expose", value, "expected clusterip, nodeport:<port>[:<sentinel-port>] or loadbalancer[:<ip>]");
   return undefined;
+}
+
+function parseAnnotations(values: readonly string[], problems: Problems): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf("=");
+    if (at <= 0) problems.add("--service-annotation", value, "expected <key>=<value>, e.g. metallb.universe.tf/address-pool=redis");
+    else out[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return out;
 }
 
 function parseStorageKind(value: string, problems: Problems): { kind: string; className?: string } | undefined {
@@ -108,13 +143,113 @@ function parseNodes(values: readonly string[], problems: Problems): Record<strin
   });
 }
 
-function parseAuth(value: string, problems: Problems): Record<string, unknown> | undefined {
-  const match = /^existing-secret:([^:]+)(?::([^:]+))?$/.exec(value);
-  if (!match) {
-    problems.add("--auth", value, "expected existing-secret:<secret-name>[:<key>]; the password is never written to Git");
+const AUTH_FORMS =
+  "expected existing-secret:<name>[:<key>], sealed-secret[:<name>[:<key>]], external-secret:<store>[:<remote-key>] or none (with --insecure-no-auth); the password is never written to Git";
+
+function parseAuth(name: string, value: string, insecureNoAuth: boolean, problems: Problems): Record<string, unknown> | undefined {
+  const [mode, ...rest] = value.split(":");
+  const secret = defaultPasswordSecret(name);
+  if (mode === "none" && rest.length === 0) {
+    if (!insecureNoAuth) {
+      problems.add("--auth", value, "turning Redis authentication off needs --insecure-no-auth as well; anyone who reaches the Service can read and write");
+      return undefined;
+    }
+    return { mode };
+  }
+  if (rest.some((part) => part === "") || rest.length > 2) {
+    problems.add("--auth", value, AUTH_FORMS);
     return undefined;
   }
-  return { existingSecret: match[1], passwordKey: match[2] ?? "redis-password" };
+  if (mode === "existing-secret" && rest[0]) return { mode, existingSecret: rest[0], passwordKey: rest[1] ?? "redis-password" };
+  if (mode === "sealed-secret") return { mode, existingSecret: rest[0] ?? secret, passwordKey: rest[1] ?? "redis-password" };
+  if (mode === "external-secret" && rest[0]) {
+    return { mode, existingSecret: secret, passwordKey: "redis-password", store: rest[0], remoteKey: rest[1] ?? secret };
+  }
+  problems.add("--auth", value, mode === "existing-secret" || mode === "external-secret" ? `${mode} needs a name: ${AUTH_FORMS}` : AUTH_FORMS);
+  return undefined;
+}
+
+function parseTls(value: string, problems: Problems): Record<string, unknown> | undefined {
+  if (value === "off" || value === "auto") return { mode: value };
+  const match = /^existing-secret(?::(.*))?$/.exec(value);
+  if (match && !match[1]) {
+    problems.add("--tls", value, "TLS from an existing Secret needs its name: existing-secret:<name> (keys tls.crt, tls.key, ca.crt, e.g. from cert-manager)");
+    return undefined;
+  }
+  if (match) return { mode: "existing-secret", secret: match[1] };
+  problems.add("--tls", value, "expected off, auto or existing-secret:<name>");
+  return undefined;
+}
+
+function parseMetrics(value: string, problems: Problems): Record<string, unknown> | undefined {
+  if (value === "off") return { enabled: false, serviceMonitor: false };
+  if (value === "on") return { enabled: true, serviceMonitor: false };
+  if (value === "servicemonitor") return { enabled: true, serviceMonitor: true };
+  problems.add("--metrics", value, "expected off, on or servicemonitor (on plus a Prometheus Operator ServiceMonitor)");
+  return undefined;
+}
+
+/** Sentinel and cluster settings: kept only for their topology; flags for another topology are an error. */
+function topologySettings(data: Record<string, unknown>, flags: EnvFlags, previousTopology: unknown, problems: Problems): void {
+  const topology = data.topology;
+  const group = (
+    key: "sentinel" | "redisCluster",
+    wanted: string,
+    entries: ReadonlyArray<readonly [string, string, string | undefined]>,
+  ): void => {
+    const given = entries.filter(([, , value]) => value !== undefined);
+    if (topology !== wanted) {
+      for (const [flag, field, value] of given) {
+        problems.add(flag, field === "masterSet" ? value : parseNumber(value!), `needs --topology ${wanted}, not ${String(topology)}`);
+      }
+      delete data[key];
+      return;
+    }
+    const settings = isPlainObject(data[key]) ? { ...data[key] } : {};
+    for (const [, field, value] of given) settings[field] = field === "masterSet" ? value : parseNumber(value!);
+    data[key] = settings;
+  };
+  group("sentinel", "sentinel", [
+    ["--sentinel-quorum", "quorum", flags.sentinelQuorum],
+    ["--sentinel-master-set", "masterSet", flags.sentinelMasterSet],
+  ]);
+  group("redisCluster", "cluster", [
+    ["--cluster-nodes", "nodes", flags.clusterNodes],
+    ["--cluster-replicas", "replicas", flags.clusterReplicas],
+  ]);
+  if (flags.replicas === undefined) {
+    if (topology === "standalone" || topology === "cluster") data.replicas = 0;
+    // The chart's own default: three nodes, each with a sentinel, quorum 2.
+    else if (topology === "sentinel" && previousTopology !== "sentinel") data.replicas = DEFAULT_SENTINEL_NODES;
+  }
+}
+
+/**
+ * Sentinel's second port block is pinned in the config when first chosen (right after the redis block), so a
+ * later --replicas change cannot move the port clients use; other topologies have no sentinel port.
+ */
+function pinSentinelNodePort(data: Record<string, unknown>): void {
+  if (!isPlainObject(data.expose) || data.expose.type !== "NodePort") return;
+  const expose = { ...data.expose };
+  if (data.topology !== "sentinel") delete expose.sentinelNodePort;
+  else if (expose.sentinelNodePort === undefined && typeof expose.nodePort === "number" && typeof data.replicas === "number") {
+    const port = expose.nodePort + data.replicas + 1;
+    // Out of range it stays derived, and validation says the block runs past the end.
+    if (port + data.replicas <= NODE_PORT_MAX) expose.sentinelNodePort = port;
+  }
+  data.expose = expose;
+}
+
+function imageSettings(data: Record<string, unknown>, flags: EnvFlags): void {
+  // Old configs kept the registry at the top level.
+  const images: Record<string, unknown> = isPlainObject(data.images) ? { ...data.images } : {};
+  if (data.imageRegistry !== undefined) images.registry ??= data.imageRegistry;
+  delete data.imageRegistry;
+  if (flags.imageRegistry !== undefined) images.registry = flags.imageRegistry;
+  if (flags.imageRepositoryPrefix !== undefined) images.repositoryPrefix = flags.imageRepositoryPrefix.replace(/\/+$/, "");
+  if (flags.bitnamiLegacy === true) images.bitnamiLegacy = true;
+  if (flags.bitnamiLegacy === false) delete images.bitnamiLegacy;
+  data.images = images;
 }
 
 export function defaultPresetFor(env: string): string {
@@ -155,9 +290,10 @@ export function environmentFromFlags(
   if (problems.list.length) return { spec: undefined, problems: problems.list };
   data.namespace = flags.namespace ?? data.namespace ?? defaultNamespace(name);
   if (flags.cluster !== undefined) data.cluster = flags.cluster;
+  const previousTopology = data.topology;
   if (flags.topology !== undefined) data.topology = flags.topology;
   if (flags.replicas !== undefined) data.replicas = parseNumber(flags.replicas);
-  if (data.topology === "standalone" && flags.replicas === undefined) data.replicas = 0;
+  topologySettings(data, flags, previousTopology, problems);
   const size = isPlainObject(data.size) ? { ...data.size } : {};
   if (flags.size !== undefined) size.master = size.replica = flags.size;
   if (flags.masterSize !== undefined) size.master = flags.masterSize;
@@ -191,9 +327,18 @@ export function environmentFromFlags(
 
   if (flags.expose !== undefined) data.expose = parseExpose(flags.expose, problems) ?? data.expose;
   data.expose ??= { type: "ClusterIP" };
-  if (flags.imageRegistry !== undefined) data.imageRegistry = flags.imageRegistry;
-  if (flags.auth !== undefined) data.auth = parseAuth(flags.auth, problems) ?? data.auth;
+  if (flags.serviceAnnotation !== undefined) {
+    data.expose = { ...(data.expose as Record<string, unknown>), annotations: parseAnnotations(flags.serviceAnnotation, problems) };
+  }
+  pinSentinelNodePort(data);
+  imageSettings(data, flags);
+  if (flags.insecureNoAuth && flags.auth !== "none") {
+    problems.add("--insecure-no-auth", true, "only goes with --auth none");
+  }
+  if (flags.auth !== undefined) data.auth = parseAuth(name, flags.auth, flags.insecureNoAuth === true, problems) ?? data.auth;
   data.auth ??= { existingSecret: defaultPasswordSecret(name), passwordKey: "redis-password" };
+  if (flags.tls !== undefined) data.tls = parseTls(flags.tls, problems) ?? data.tls;
+  if (flags.metrics !== undefined) data.metrics = parseMetrics(flags.metrics, problems) ?? data.metrics;
 
   const spec = parseEnvironment(name, data, problems, flagLabel(name, flags));
   return { spec, problems: firstPerField(problems.list) };

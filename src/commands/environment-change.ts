@@ -10,7 +10,8 @@ import type { EnvironmentSpec, RepoConfig } from "../model.js";
 import { Problems, checkAcrossEnvironments, checkApiUrl, configLabel } from "../config/schema.js";
 import { configFromText } from "../config/text.js";
 import { environmentToData } from "../config/serialize.js";
-import { describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
+import { connectionNotes, describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
+import { environmentWarnings, secretNotes } from "../plan/notes.js";
 import { pullRequestText } from "../plan/pull-request.js";
 import { parseYamlDocument } from "../yaml.js";
 import { environmentFromFlags, flagLabel, type EnvFlags } from "./env-options.js";
@@ -206,6 +207,7 @@ export async function runEnvironmentChange(
     out.info(`Dry run: ${action} ${name} (${describeEnvironment(spec)}) would commit on ${branch}:`);
     out.info(`  ${message}`);
     out.info(changes.size ? formatDiff(current, changes) : "  (no file would change)");
+    printNotes(ctx, nextConfig, spec);
     out.json({ action: "dry-run", env: name, branch, commit: null, files: [...changes.keys()], pr: null });
     return;
   }
@@ -242,6 +244,7 @@ export async function runEnvironmentChange(
   } else {
     out.info(`${built.result === "created" ? "Created" : "Rebuilt"} branch ${branch} from ${config.defaultBranch}: ${message}`);
     for (const [path, content] of built.changes) out.info(`  ${content === null ? "-" : built.current.has(path) ? "~" : "+"} ${path}`);
+    printNotes(ctx, { ...config, environments: { ...config.environments, [name]: spec } }, spec);
   }
   if (pushed) out.info(`Pushed ${branch} to ${REMOTE}.`);
 
@@ -290,6 +293,12 @@ async function publishPullRequest(
   out.info(`${said[pr.action]} #${pr.number}: ${pr.url}`);
   out.info(`Next: review and merge it; Argo CD then deploys ${spec.name}.`);
   return pr;
+}
+
+function printNotes(ctx: CommandContext, config: RepoConfig, spec: EnvironmentSpec): void {
+  for (const line of secretNotes(spec)) ctx.out.info(`Password: ${line}`);
+  for (const line of connectionNotes(spec)) ctx.out.info(`Connect: ${line}`);
+  for (const line of environmentWarnings(config, spec)) ctx.out.info(`Warning: ${line}`);
 }
 
 function commitMessage(action: ChangeAction, spec: EnvironmentSpec): string {

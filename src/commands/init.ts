@@ -5,7 +5,14 @@ import { ConflictError, UsageError } from "../errors.js";
 import { GitRepo } from "../git/repo.js";
 import { writeFileAtomic, readFileIfExists } from "../io/files.js";
 import { CONFIG_FILE } from "../layout.js";
-import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION, SUPPORTED_CHART_VERSIONS, type RepoConfig } from "../model.js";
+import {
+  DEFAULT_CHART_REPOSITORY,
+  DEFAULT_CHART_VERSION,
+  DEFAULT_CLUSTER_CHART_NAME,
+  DEFAULT_CLUSTER_CHART_VERSION,
+  SUPPORTED_CHART_VERSIONS,
+  type RepoConfig,
+} from "../model.js";
 import { Problems, checkApiUrl, checkChartRepository, checkChartVersion, checkRepoSlug } from "../config/schema.js";
 import { parseGitHubRemote } from "../github/repo-ref.js";
 import { planInitFiles } from "../plan/init.js";
@@ -95,6 +102,7 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
     repoUrl,
     defaultBranch: options.defaultBranch,
     chart: { repository: options.chartRepo, name: "redis", version: options.chartVersion },
+    clusterChart: { repository: options.chartRepo, name: DEFAULT_CLUSTER_CHART_NAME, version: DEFAULT_CLUSTER_CHART_VERSION },
     argocd: { namespace: options.argocdNamespace, project: "default" },
     environments: {},
   };

@@ -4,13 +4,23 @@
  */
 import {
   DEFAULT_CHART_REPOSITORY,
+  DEFAULT_CLUSTER_CHART_NAME,
+  DEFAULT_CLUSTER_CHART_VERSION,
   IN_CLUSTER,
+  type AuthSpec,
+  type ClusterSpec,
   type EnvironmentSpec,
   type Exposure,
+  type ImageSpec,
+  type MetricsSpec,
   type RepoConfig,
   type Resources,
+  type SentinelSpec,
   type StorageSpec,
+  type Topology,
+  type TlsSpec,
 } from "../model.js";
+import { formatRange, nodePortRanges, overlaps, type PortRange } from "./ports.js";
 import {
   checkAbsolutePath,
   checkCpuQuantity,
@@ -20,12 +30,20 @@ import {
   checkNodePort,
   checkResourceName,
   checkStorageQuantity,
+  NODE_PORT_MAX,
 } from "./rules.js";
 import { isPlainObject } from "../yaml.js";
 
 export const MAX_REPLICAS = 50;
 export const STORAGE_KINDS = ["existing", "nfs", "openebs-hostpath", "local"] as const;
-const TOPOLOGIES = ["standalone", "replication"] as const;
+export const TOPOLOGIES = ["standalone", "replication", "sentinel", "cluster"] as const;
+export const AUTH_MODES = ["existing-secret", "sealed-secret", "external-secret", "none"] as const;
+export const TLS_MODES = ["off", "existing-secret", "auto"] as const;
+export const MAX_CLUSTER_NODES = 100;
+export const MAX_CLUSTER_REPLICAS = 5;
+export const DEFAULT_SENTINEL = { quorum: 2, masterSet: "mymaster" } as const;
+export const DEFAULT_CLUSTER = { nodes: 6, replicas: 1 } as const;
+export const DEFAULT_SENTINEL_NODES = 3;
 const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
 const NFS_PROVISIONERS = ["csi-driver-nfs", "nfs-subdir-external-provisioner"] as const;
 const CONTROLLERS = ["argocd", "flux"] as const;
@@ -162,17 +180,229 @@ function checkHostOrIp(value: string): string | undefined {
   return /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/.test(value) ? undefined : "expected a host name or IP address";
 }
 
-function exposure(problems: Problems, label: FieldLabel, raw: unknown): Exposure {
+function exposure(problems: Problems, fieldLabel: FieldLabel, raw: unknown, topology: Topology): Exposure {
   const value = isPlainObject(raw) ? raw : {};
-  const type = oneOf(problems, label("expose.type"), value.type, ["ClusterIP", "NodePort", "LoadBalancer"] as const);
+  const label = (key: string): string => fieldLabel(`expose.${key}`);
+  const type = oneOf(problems, label("type"), value.type, ["ClusterIP", "NodePort", "LoadBalancer"] as const);
+  const only = (key: string, needs: string, allowed: boolean): boolean => {
+    if (value[key] === undefined) return false;
+    if (!allowed) problems.add(label(key), value[key], `${needs}, not ${type ?? "ClusterIP"}`);
+    return allowed;
+  };
+  const port = (key: string): number => {
+    const raw = value[key];
+    const problem = typeof raw === "number" ? checkNodePort(raw) : "expected a number";
+    if (problem) problems.add(label(key), raw, problem);
+    return Number(raw);
+  };
   if (type === "NodePort") {
-    const port = value.nodePort;
-    const problem = typeof port === "number" ? checkNodePort(port) : "expected a number";
-    if (problem) problems.add(label("expose.nodePort"), port, problem);
-    return { type, nodePort: Number(port) };
+    const spec: Exposure = { type, nodePort: port("nodePort") };
+    if (only("sentinelNodePort", "a sentinel node port needs --topology sentinel", topology === "sentinel")) {
+      spec.sentinelNodePort = port("sentinelNodePort");
+    }
+    only("loadBalancerIP", "a load balancer IP needs type LoadBalancer", false);
+    only("annotations", "service annotations need type LoadBalancer", false);
+    return spec;
   }
-  if (value.nodePort !== undefined) problems.add(label("expose.nodePort"), value.nodePort, `a node port needs type NodePort, not ${type}`);
-  return { type: type ?? "ClusterIP" } as Exposure;
+  only("nodePort", "a node port needs type NodePort", false);
+  only("sentinelNodePort", "a node port needs type NodePort", false);
+  if (type === "LoadBalancer") {
+    const spec: Exposure = { type };
+    if (value.loadBalancerIP !== undefined) spec.loadBalancerIP = str(problems, label("loadBalancerIP"), value.loadBalancerIP, checkIp);
+    if (value.annotations !== undefined) spec.annotations = annotations(problems, label("annotations"), value.annotations);
+    return spec;
+  }
+  only("loadBalancerIP", "a load balancer IP needs type LoadBalancer", false);
+  only("annotations", "service annotations need type LoadBalancer", false);
+  return { type: "ClusterIP" };
+}
+
+function checkIp(value: string): string | undefined {
+  const v4 = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$/;
+  return v4.test(value) || (/^[0-9a-fA-F:]+$/.test(value) && value.includes(":")) ? undefined : "expected an IPv4 or IPv6 address";
+}
+
+/** Kubernetes annotation keys: optional DNS-subdomain prefix, then a name of up to 63 characters. */
+function annotations(problems: Problems, label: string, raw: unknown): Record<string, string> {
+  if (!isPlainObject(raw)) {
+    problems.add(label, raw, "expected a mapping of annotation key to string value");
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const [prefix, name] = key.includes("/") ? [key.slice(0, key.lastIndexOf("/")), key.slice(key.lastIndexOf("/") + 1)] : [undefined, key];
+    if ((prefix !== undefined && checkResourceName(prefix)) || !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(name)) {
+      problems.add(`${label}.${key}`, key, "expected an annotation key such as service.beta.kubernetes.io/aws-load-balancer-internal");
+    } else if (typeof value !== "string") problems.add(`${label}.${key}`, value, "expected a string value (quote numbers and booleans)");
+    else out[key] = value;
+  }
+  return out;
+}
+
+function sentinelSpec(problems: Problems, label: FieldLabel, raw: unknown, topology: Topology, replicas: number): SentinelSpec | undefined {
+  if (topology !== "sentinel") {
+    if (raw !== undefined) {
+      problems.add(label("sentinel"), raw, `sentinel settings need --topology sentinel, not ${topology} (Using redis sentinel on standalone mode is not supported)`);
+    }
+    return undefined;
+  }
+  const value = isPlainObject(raw) ? raw : {};
+  if (raw !== undefined && !isPlainObject(raw)) problems.add(label("sentinel"), raw, "expected {quorum, masterSet}");
+  const quorum = int(problems, label("sentinel.quorum"), value.quorum ?? DEFAULT_SENTINEL.quorum, 1, MAX_REPLICAS);
+  if (quorum > replicas && replicas >= 2) {
+    problems.add(label("sentinel.quorum"), quorum, `at most the number of sentinels (${replicas}, one per Redis node), or failover can never be agreed`);
+  }
+  return {
+    quorum,
+    masterSet: str(problems, label("sentinel.masterSet"), value.masterSet ?? DEFAULT_SENTINEL.masterSet, checkMasterSet),
+  };
+}
+
+function checkMasterSet(value: string): string | undefined {
+  return /^[A-Za-z0-9][-A-Za-z0-9_.]{0,63}$/.test(value) ? undefined : "expected a sentinel master set name such as mymaster (letters, digits, '-', '_', '.')";
+}
+
+function clusterSpec(problems: Problems, label: FieldLabel, raw: unknown, topology: Topology): ClusterSpec | undefined {
+  if (topology !== "cluster") {
+    if (raw !== undefined) problems.add(label("redisCluster"), raw, `Redis Cluster settings need --topology cluster, not ${topology}`);
+    return undefined;
+  }
+  const value = isPlainObject(raw) ? raw : {};
+  const replicas = int(problems, label("redisCluster.replicas"), value.replicas ?? DEFAULT_CLUSTER.replicas, 0, MAX_CLUSTER_REPLICAS);
+  const nodes = int(problems, label("redisCluster.nodes"), value.nodes ?? DEFAULT_CLUSTER.nodes, 1, MAX_CLUSTER_NODES);
+  const needed = 3 * (replicas + 1);
+  if (nodes < needed) {
+    // The words redis-cli --cluster create prints (redis/redis src/redis-cli.c, FACTS §4); the chart does not check.
+    problems.add(
+      label("redisCluster.nodes"),
+      nodes,
+      `Redis Cluster requires at least 3 master nodes. This is not possible with ${nodes} nodes and ${replicas} replicas per node. At least ${needed} nodes are required.`,
+    );
+  }
+  return { nodes, replicas };
+}
+
+function images(problems: Problems, label: FieldLabel, value: Record<string, unknown>): ImageSpec {
+  const raw = isPlainObject(value.images) ? value.images : {};
+  if (value.images !== undefined && !isPlainObject(value.images)) problems.add(label("images"), value.images, "expected {registry, repositoryPrefix, bitnamiLegacy}");
+  const out: ImageSpec = {};
+  // imageRegistry: the key before images existed.
+  const registry = raw.registry ?? value.imageRegistry;
+  if (registry !== undefined) out.registry = str(problems, label("images.registry"), registry, checkRegistry);
+  if (raw.repositoryPrefix !== undefined) out.repositoryPrefix = str(problems, label("images.repositoryPrefix"), raw.repositoryPrefix, checkRepositoryPrefix);
+  if (raw.bitnamiLegacy !== undefined && bool(problems, label("images.bitnamiLegacy"), raw.bitnamiLegacy)) {
+    out.bitnamiLegacy = true;
+    if (out.registry !== undefined || out.repositoryPrefix !== undefined) {
+      problems.add(label("images.bitnamiLegacy"), true, "pins docker.io/bitnamilegacy; it cannot be combined with an image registry or repository prefix (use --image-repository-prefix bitnamilegacy with a mirror)");
+    }
+  }
+  return out;
+}
+
+function checkRepositoryPrefix(value: string): string | undefined {
+  return /^[a-z0-9]([-._a-z0-9]*[a-z0-9])?(\/[a-z0-9]([-._a-z0-9]*[a-z0-9])?)*$/.test(value)
+    ? undefined
+    : "expected a repository path such as mirror/bitnami (lowercase, no registry host, no trailing '/')";
+}
+
+function auth(problems: Problems, label: FieldLabel, raw: unknown, name: string): AuthSpec {
+  const value = isPlainObject(raw) ? raw : {};
+  if (!isPlainObject(raw)) problems.add(label("auth"), raw, "expected {mode, existingSecret, passwordKey}");
+  const mode = oneOf(problems, label("auth.mode"), value.mode ?? "existing-secret", AUTH_MODES) ?? "existing-secret";
+  if (mode === "none") {
+    for (const key of ["existingSecret", "passwordKey", "store", "remoteKey"]) {
+      if (value[key] !== undefined) problems.add(label(`auth.${key}`), value[key], "auth none has no password Secret");
+    }
+    return { mode };
+  }
+  const existingSecret = str(problems, label("auth.existingSecret"), value.existingSecret, checkResourceName);
+  const passwordKey = str(problems, label("auth.passwordKey"), value.passwordKey ?? "redis-password", checkSecretKey);
+  if (mode === "external-secret") {
+    return {
+      mode,
+      existingSecret,
+      passwordKey,
+      store: str(problems, label("auth.store"), value.store, checkResourceName),
+      remoteKey: str(problems, label("auth.remoteKey"), value.remoteKey ?? `${name}-redis-auth`, checkRemoteKey),
+    };
+  }
+  for (const key of ["store", "remoteKey"]) {
+    if (value[key] !== undefined) problems.add(label(`auth.${key}`), value[key], `only auth external-secret reads from a secret store, not ${mode}`);
+  }
+  return { mode, existingSecret, passwordKey };
+}
+
+function checkRemoteKey(value: string): string | undefined {
+  return /^[^\s]+$/.test(value) ? undefined : "expected the key of the password in the secret store (no spaces)";
+}
+
+function tls(problems: Problems, label: FieldLabel, raw: unknown): TlsSpec {
+  if (raw === undefined) return { mode: "off" };
+  const value = isPlainObject(raw) ? raw : {};
+  const mode = oneOf(problems, label("tls.mode"), value.mode, TLS_MODES) ?? "off";
+  if (mode === "existing-secret") {
+    if (!value.secret) {
+      problems.missing(label("tls.secret"), "TLS from an existing Secret needs its name: --tls existing-secret:<name> (keys tls.crt, tls.key, ca.crt)");
+      return { mode, secret: "" };
+    }
+    return { mode, secret: str(problems, label("tls.secret"), value.secret, checkResourceName) };
+  }
+  if (value.secret !== undefined) problems.add(label("tls.secret"), value.secret, `a TLS Secret only applies to tls existing-secret, not ${mode}`);
+  return { mode };
+}
+
+function metrics(problems: Problems, label: FieldLabel, raw: unknown): MetricsSpec {
+  const value = isPlainObject(raw) ? raw : {};
+  if (raw !== undefined && !isPlainObject(raw)) problems.add(label("metrics"), raw, "expected {enabled, serviceMonitor}");
+  const enabled = bool(problems, label("metrics.enabled"), value.enabled ?? false);
+  const serviceMonitor = bool(problems, label("metrics.serviceMonitor"), value.serviceMonitor ?? false);
+  if (serviceMonitor && !enabled) problems.add(label("metrics.serviceMonitor"), true, "a ServiceMonitor needs metrics enabled");
+  return { enabled, serviceMonitor };
+}
+
+/** Sentinel and cluster nodes are alike: one volume size for all of them. */
+function checkUniformSize(problems: Problems, label: FieldLabel, env: EnvironmentSpec): void {
+  if ((env.topology === "sentinel" || env.topology === "cluster") && env.size.master !== env.size.replica) {
+    problems.add(
+      label("size.master"),
+      env.size.master,
+      `topology ${env.topology} gives every Redis node the same volume; use --size (replica size is ${env.size.replica})`,
+    );
+  }
+}
+
+function checkReplicas(problems: Problems, label: FieldLabel, topology: Topology, replicas: number): void {
+  if (topology === "standalone" && replicas !== 0) {
+    problems.add(label("replicas"), replicas, "a standalone topology has no replicas; use 0 or --topology replication");
+  } else if (topology === "cluster" && replicas !== 0) {
+    problems.add(label("replicas"), replicas, "a Redis Cluster is sized with --cluster-nodes and --cluster-replicas; leave --replicas out");
+  } else if (topology === "sentinel" && replicas < 2) {
+    problems.add(label("replicas"), replicas, "sentinel needs at least 2 Redis nodes (replica.replicaCount, master included) to fail over; use 3 or more");
+  }
+}
+
+function checkOwnNodePorts(problems: Problems, label: FieldLabel, env: EnvironmentSpec): void {
+  const ranges = nodePortRanges(env);
+  for (const range of ranges) {
+    // An explicit port outside the range is reported by exposure(); here: blocks that run past the end.
+    const derived = range.field === "expose.sentinelNodePort" && env.expose.type === "NodePort" && env.expose.sentinelNodePort === undefined;
+    if (range.to > NODE_PORT_MAX && (derived || range.from <= NODE_PORT_MAX)) {
+      problems.add(
+        label(range.field),
+        range.from,
+        `${range.what} ports ${formatRange(range)} run past the NodePort range end ${NODE_PORT_MAX}` +
+          (derived ? "; give both blocks: nodeport:<redis-port>:<sentinel-port>" : ""),
+      );
+    }
+  }
+  const [redis, sentinel] = ranges;
+  if (redis && sentinel && overlaps(redis, sentinel)) {
+    problems.add(
+      label("expose.sentinelNodePort"),
+      sentinel.from,
+      `sentinel ports ${formatRange(sentinel)} overlap the redis ports ${formatRange(redis)}; each block takes ${redis.to - redis.from + 1} consecutive ports (replicas + 1), so move the sentinel block: --expose nodeport:${redis.from}:<sentinel-port>`,
+    );
+  }
 }
 
 /** Validates one environment; `label` decides whether messages speak of config paths or of flags. */
@@ -189,10 +419,9 @@ export function parseEnvironment(
 
   const topology = oneOf(problems, label("topology"), value.topology ?? "replication", TOPOLOGIES) ?? "replication";
   const replicas = int(problems, label("replicas"), value.replicas, 0, MAX_REPLICAS);
-  if (topology === "standalone" && replicas !== 0) {
-    problems.add(label("replicas"), replicas, "a standalone topology has no replicas; use 0 or --topology replication");
-  }
+  checkReplicas(problems, label, topology, replicas);
   const size = isPlainObject(value.size) ? value.size : {};
+  const roles = isPlainObject(value.resources) ? value.resources : {};
   const spec: EnvironmentSpec = {
     name,
     namespace: str(problems, label("namespace"), value.namespace, checkNamespace),
@@ -204,19 +433,26 @@ export function parseEnvironment(
       replica: str(problems, label("size.replica"), size.replica, checkStorageQuantity),
     },
     storage: storage(problems, label, value.storage),
-    expose: exposure(problems, label, value.expose ?? { type: "ClusterIP" }),
-    auth: {
-      existingSecret: str(problems, label("auth.existingSecret"), (value.auth as Record<string, unknown> | undefined)?.existingSecret, checkResourceName),
-      passwordKey: str(problems, label("auth.passwordKey"), (value.auth as Record<string, unknown> | undefined)?.passwordKey ?? "redis-password", checkSecretKey),
-    },
+    expose: exposure(problems, label, value.expose ?? { type: "ClusterIP" }, topology),
+    images: images(problems, label, value),
+    auth: auth(problems, label, value.auth, name),
+    tls: tls(problems, label, value.tls),
+    metrics: metrics(problems, label, value.metrics),
     resources: {
-      master: resources(problems, label("resources.master"), (value.resources as Record<string, unknown> | undefined)?.master),
-      replica: resources(problems, label("resources.replica"), (value.resources as Record<string, unknown> | undefined)?.replica),
+      master: resources(problems, label("resources.master"), roles.master),
+      replica: resources(problems, label("resources.replica"), roles.replica),
+      sentinel: resources(problems, label("resources.sentinel"), roles.sentinel),
+      metrics: resources(problems, label("resources.metrics"), roles.metrics),
     },
     syncPolicy: parseSyncPolicy(problems, label("syncPolicy"), value.syncPolicy),
   };
+  const sentinel = sentinelSpec(problems, label, value.sentinel, topology, replicas);
+  if (sentinel) spec.sentinel = sentinel;
+  const redisCluster = clusterSpec(problems, label, value.redisCluster, topology);
+  if (redisCluster) spec.redisCluster = redisCluster;
   if (value.preset !== undefined) spec.preset = str(problems, label("preset"), value.preset);
-  if (value.imageRegistry !== undefined) spec.imageRegistry = str(problems, label("imageRegistry"), value.imageRegistry, checkRegistry);
+  checkUniformSize(problems, label, spec);
+  checkOwnNodePorts(problems, label, spec);
   checkLocalVolumeCount(problems, label, spec);
   return spec;
 }
@@ -230,8 +466,30 @@ function parseSyncPolicy(problems: Problems, label: string, raw: unknown): Envir
   };
 }
 
-export function redisPodCount(env: Pick<EnvironmentSpec, "topology" | "replicas">): number {
-  return env.topology === "standalone" ? 1 : 1 + env.replicas;
+export function redisPodCount(env: Pick<EnvironmentSpec, "topology" | "replicas" | "redisCluster">): number {
+  switch (env.topology) {
+    case "standalone":
+      return 1;
+    case "sentinel":
+      return env.replicas;
+    case "cluster":
+      return env.redisCluster?.nodes ?? DEFAULT_CLUSTER.nodes;
+    default:
+      return 1 + env.replicas;
+  }
+}
+
+function describePods(env: EnvironmentSpec): string {
+  switch (env.topology) {
+    case "standalone":
+      return "1 master";
+    case "sentinel":
+      return `${env.replicas} sentinel nodes`;
+    case "cluster":
+      return `${redisPodCount(env)} cluster nodes`;
+    default:
+      return `1 master + ${env.replicas} replicas`;
+  }
 }
 
 function checkLocalVolumeCount(problems: Problems, label: FieldLabel, env: EnvironmentSpec): void {
@@ -241,7 +499,7 @@ function checkLocalVolumeCount(problems: Problems, label: FieldLabel, env: Envir
     problems.add(
       label("storage.volumes"),
       env.storage.volumes.map((v) => `${v.node}=${v.path}`).join(","),
-      `${env.storage.volumes.length} local volume(s) for ${pods} Redis pods (1 master + ${env.replicas} replicas); give one --node host=path per pod`,
+      `${env.storage.volumes.length} local volume(s) for ${pods} Redis pods (${describePods(env)}); give one --node host=path per pod`,
     );
   }
 }
@@ -266,17 +524,24 @@ export function checkAcrossEnvironments(
   problems: Problems,
   labelFor: (env: string) => FieldLabel = configLabel,
 ): void {
-  const ports = new Map<string, string>();
+  const taken: { env: string; cluster: string; range: PortRange }[] = [];
   const namespaces = new Map<string, string>();
   const classes = new Map<string, string>();
   for (const env of envs) {
     const label = labelFor(env.name);
-    if (env.expose.type === "NodePort") {
-      const key = `${env.cluster} ${env.expose.nodePort}`;
-      const owner = ports.get(key);
-      if (owner) problems.add(label("expose.nodePort"), env.expose.nodePort, `already used by environment ${owner} on cluster ${env.cluster}; pick a free port`);
-      else ports.set(key, env.name);
+    for (const range of nodePortRanges(env)) {
+      const clash = taken.find((t) => t.cluster === env.cluster && overlaps(t.range, range));
+      if (clash) {
+        const ports = range.from === range.to ? `port ${range.from}` : `${range.what} ports ${formatRange(range)}`;
+        const theirs = clash.range.from === clash.range.to ? `port ${clash.range.from}` : `${clash.range.what} ports ${formatRange(clash.range)}`;
+        problems.add(
+          label(range.field),
+          range.from,
+          `${ports} ${range.from === range.to ? "collides" : "collide"} with ${theirs} of environment ${clash.env} on cluster ${env.cluster}; pick a free ${range.from === range.to ? "port" : "range"}`,
+        );
+      }
     }
+    for (const range of nodePortRanges(env)) taken.push({ env: env.name, cluster: env.cluster, range });
     const nsKey = `${env.cluster} ${env.namespace}`;
     const nsOwner = namespaces.get(nsKey);
     if (nsOwner) problems.add(label("namespace"), env.namespace, `already used by environment ${nsOwner} on cluster ${env.cluster}; each environment needs its own namespace`);
@@ -300,6 +565,7 @@ export function parseConfig(raw: unknown): { config?: RepoConfig; problems: stri
   if (raw.apiVersion !== "gitops-redis.io/v1") problems.add("apiVersion", raw.apiVersion, "expected gitops-redis.io/v1");
   const repo = isPlainObject(raw.repo) ? raw.repo : {};
   const chart = isPlainObject(raw.chart) ? raw.chart : {};
+  const clusterChart = isPlainObject(raw.clusterChart) ? raw.clusterChart : {};
   const argocd = isPlainObject(raw.argocd) ? raw.argocd : {};
   const config: RepoConfig = {
     controller: oneOf(problems, "controller", raw.controller, CONTROLLERS) ?? "argocd",
@@ -309,6 +575,12 @@ export function parseConfig(raw: unknown): { config?: RepoConfig; problems: stri
       repository: str(problems, "chart.repository", chart.repository ?? DEFAULT_CHART_REPOSITORY, checkChartRepository),
       name: str(problems, "chart.name", chart.name ?? "redis"),
       version: str(problems, "chart.version", chart.version, checkChartVersion),
+    },
+    // Pinned in the file when the first cluster environment is added; until then these defaults apply.
+    clusterChart: {
+      repository: str(problems, "clusterChart.repository", clusterChart.repository ?? chart.repository ?? DEFAULT_CHART_REPOSITORY, checkChartRepository),
+      name: str(problems, "clusterChart.name", clusterChart.name ?? DEFAULT_CLUSTER_CHART_NAME),
+      version: str(problems, "clusterChart.version", clusterChart.version ?? DEFAULT_CLUSTER_CHART_VERSION, checkChartVersion),
     },
     argocd: {
       namespace: str(problems, "argocd.namespace", argocd.namespace ?? "argocd", checkNamespace),

@@ -1,8 +1,8 @@
 /** Argo CD objects: the root Application, one Application per environment, the chart repository Secret. Pure. */
 import { IN_CLUSTER, type EnvironmentSpec, type RepoConfig } from "../model.js";
+import { baseValuesFileFor, chartFor } from "./charts.js";
 import {
   ARGOCD_APPS_DIR,
-  BASE_VALUES_FILE,
   LABEL_ENVIRONMENT,
   LABEL_MANAGED_BY,
   MANAGED_BY,
@@ -70,14 +70,15 @@ export function environmentApplication(
   env: EnvironmentSpec,
   hasManifests: boolean,
 ): Record<string, unknown> {
+  const chart = chartFor(config, env);
   const sources: Record<string, unknown>[] = [
     {
-      repoURL: argoChartRepoUrl(config.chart.repository),
-      chart: config.chart.name,
-      targetRevision: config.chart.version,
+      repoURL: argoChartRepoUrl(chart.repository),
+      chart: chart.name,
+      targetRevision: chart.version,
       helm: {
         releaseName: releaseName(env.name),
-        valueFiles: [`$values/${BASE_VALUES_FILE}`, `$values/${envValuesFile(env.name)}`],
+        valueFiles: [`$values/${baseValuesFileFor(env)}`, `$values/${envValuesFile(env.name)}`],
       },
     },
     { repoURL: config.repoUrl, targetRevision: config.defaultBranch, ref: "values" },

@@ -107,3 +107,19 @@ function leafPaths(value: Record<string, unknown>, prefix: string[] = []): strin
   }
   return out;
 }
+
+/**
+ * Sets top-level `key` of a user-owned YAML mapping to `value`; a new key goes right after `after` (or last),
+ * so related settings stay together. Unchanged input gives byte-identical output.
+ */
+export function setTopLevelAfter(text: string, file: string, after: string, key: string, value: unknown): string {
+  const doc = parseYamlDocument(text, file);
+  if (doc.has(key)) return setSubtree(text, file, [key], value);
+  const root = doc.contents;
+  if (!isMap(root)) return setSubtree(text, file, [key], value);
+  const index = root.items.findIndex((pair) => toJs(pair.key) === after);
+  const pair = doc.createPair(key, value);
+  if (index < 0) root.items.push(pair);
+  else root.items.splice(index + 1, 0, pair);
+  return documentToString(doc);
+}

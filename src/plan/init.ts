@@ -23,6 +23,14 @@ export function baseValues(): Record<string, unknown> {
   };
 }
 
+/** The same shared values for bitnami/redis-cluster, whose auth key is `usePassword`. */
+export function clusterBaseValues(): Record<string, unknown> {
+  return {
+    usePassword: true,
+    networkPolicy: { enabled: true },
+  };
+}
+
 /** Pinned tools of the generated CI; actions by full commit SHA (tag in the comment), so a moved tag changes nothing. */
 export const CI_PINS = {
   checkout: "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683",
@@ -117,7 +125,7 @@ function generated(body: string): string {
 export function planInitFiles(config: RepoConfig, toolVersion: string): Map<string, string> {
   const files = new Map<string, string>();
   files.set(CONFIG_FILE, renderBlueprint("config.yaml.ejs", { body: toYaml(configToData(config)) }));
-  files.set(BASE_VALUES_FILE, renderBlueprint("base-values.yaml.ejs", { chart: config.chart.name, body: toYaml(baseValues()) }));
+  files.set(BASE_VALUES_FILE, renderBlueprint("base-values.yaml.ejs", { chart: config.chart.name, when: "at init", body: toYaml(baseValues()) }));
   files.set(
     REPO_README,
     renderBlueprint("repo-readme.md.ejs", {

@@ -2,6 +2,13 @@
 import type { EnvironmentSpec, RepoConfig } from "../model.js";
 import { releaseName } from "../layout.js";
 import { connectionNotes } from "./environment.js";
+import { chartFor } from "./charts.js";
+import { environmentWarnings, secretNotes } from "./notes.js";
+
+function warningsSection(config: RepoConfig, env: EnvironmentSpec): string[] {
+  const warnings = environmentWarnings(config, env);
+  return warnings.length ? ["### Warnings", ...warnings.map((w) => `- :warning: ${w}`), ""] : [];
+}
 
 export interface PullRequestText {
   title: string;
@@ -12,6 +19,36 @@ export interface PullRequestText {
 
 const code = (text: string | number): string => `\`${String(text).replace(/`/g, "'")}\``;
 
+function topologyDetail(env: EnvironmentSpec): string {
+  switch (env.topology) {
+    case "replication":
+      return `replication, master + ${env.replicas} replica(s)`;
+    case "sentinel":
+      return `sentinel, ${env.replicas} nodes, quorum ${env.sentinel?.quorum}, master set ${code(env.sentinel?.masterSet ?? "mymaster")}`;
+    case "cluster":
+      return `Redis Cluster, ${env.redisCluster?.nodes} nodes, ${env.redisCluster?.replicas} replica(s) per master`;
+    default:
+      return "standalone";
+  }
+}
+
+function imagesDetail(env: EnvironmentSpec): string {
+  const parts: string[] = [];
+  if (env.images.registry) parts.push(`registry ${code(env.images.registry)}`);
+  if (env.images.repositoryPrefix) parts.push(`repository prefix ${code(env.images.repositoryPrefix)}`);
+  if (env.images.bitnamiLegacy) parts.push(code("docker.io/bitnamilegacy"));
+  return parts.join(", ") || "chart default";
+}
+
+function authDetail(env: EnvironmentSpec): string {
+  const { auth } = env;
+  if (auth.mode === "none") return "**off** (--insecure-no-auth)";
+  const secret = `Secret ${code(auth.existingSecret)} key ${code(auth.passwordKey)}`;
+  if (auth.mode === "sealed-secret") return `SealedSecret → ${secret}`;
+  if (auth.mode === "external-secret") return `ExternalSecret from ${code(auth.store)} → ${secret}`;
+  return `existing ${secret}`;
+}
+
 function settingsTable(config: RepoConfig, env: EnvironmentSpec): string {
   const { storage } = env;
   const storageDetail = [
@@ -21,52 +58,53 @@ function settingsTable(config: RepoConfig, env: EnvironmentSpec): string {
   if (storage.nfs) storageDetail.push(`server ${code(storage.nfs.server)}`, `path ${code(storage.nfs.path)}`, storage.nfs.provisioner);
   if (storage.volumes) storageDetail.push(storage.volumes.map((v) => code(`${v.node}=${v.path}`)).join(", "));
   if (storage.kind !== "existing") storageDetail.push(`reclaim ${storage.reclaimPolicy}`);
-  const exposure = env.expose.type === "NodePort" ? `NodePort ${code(env.expose.nodePort)} (master)` : env.expose.type;
+  const exposure = env.expose.type === "NodePort" ? `NodePort ${code(env.expose.nodePort)}` : env.expose.type;
   const sync = env.syncPolicy.automated
     ? `automated, prune ${env.syncPolicy.prune ? "on" : "off"}, self-heal ${env.syncPolicy.selfHeal ? "on" : "off"}`
     : "manual";
+  const chart = chartFor(config, env);
   const rows: Array<[string, string]> = [
-    ["chart", `${code(config.chart.name)} ${code(config.chart.version)} from ${code(config.chart.repository)}`],
+    ["chart", `${code(chart.name)} ${code(chart.version)} from ${code(chart.repository)}`],
     ["release", code(releaseName(env.name))],
     ["namespace", code(env.namespace)],
     ["cluster", code(env.cluster)],
-    ["topology", env.topology === "replication" ? `replication, ${env.replicas} replica(s)` : "standalone"],
-    ["volume size", `master ${code(env.size.master)}${env.topology === "replication" ? `, replicas ${code(env.size.replica)}` : ""}`],
+    ["topology", topologyDetail(env)],
+    ["volume size", env.size.master === env.size.replica ? code(env.size.master) : `master ${code(env.size.master)}, replicas ${code(env.size.replica)}`],
     ["storage", storageDetail.join(", ")],
     ["exposure", exposure],
-    ["image registry", env.imageRegistry ? code(env.imageRegistry) : "chart default (docker.io)"],
-    ["password Secret", `${code(env.auth.existingSecret)} key ${code(env.auth.passwordKey)}`],
+    ["images", imagesDetail(env)],
+    ["password", authDetail(env)],
+    ["TLS", env.tls.mode === "existing-secret" ? `Secret ${code(env.tls.secret)}` : env.tls.mode],
+    ["metrics", env.metrics.enabled ? (env.metrics.serviceMonitor ? "on, ServiceMonitor" : "on") : "off"],
     ["preset", env.preset ? code(env.preset) : "none"],
     ["sync", sync],
   ];
   return ["| setting | value |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join("\n");
 }
 
-function followUps(env: EnvironmentSpec): string[] {
-  const secret = env.auth.existingSecret;
-  const steps = [
-    [
-      `Create the password Secret before the first sync (the password never goes into Git):`,
-      "```sh",
-      `kubectl create namespace ${env.namespace} --dry-run=client -o yaml | kubectl apply -f -`,
-      `kubectl create secret generic ${secret} -n ${env.namespace} \\`,
-      `  --from-literal=${env.auth.passwordKey}="$(openssl rand -base64 24)"`,
-      "```",
-      "Read it back:",
-      "```sh",
-      `kubectl get secret ${secret} -n ${env.namespace} -o jsonpath="{.data.${env.auth.passwordKey}}" | base64 -d`,
-      "```",
-    ].join("\n"),
-  ];
-  if (env.storage.kind === "openebs-hostpath") {
-    steps.push(`OpenEBS LocalPV hostpath must be installed (provisioner \`openebs.io/local\`); \`${env.storage.basePath}\` is created on the node that runs each pod.`);
-  } else if (env.storage.kind === "nfs") {
-    steps.push(`The NFS provisioner (${env.storage.nfs?.provisioner}) must be installed and the export \`${env.storage.nfs?.server}:${env.storage.nfs?.path}\` reachable from every node.`);
-  } else if (env.storage.kind === "local") {
-    steps.push(`Create the directories on the nodes first: ${(env.storage.volumes ?? []).map((v) => `\`${v.node}:${v.path}\``).join(", ")}.`);
-  } else {
-    steps.push(`The StorageClass \`${env.storage.className}\` must already exist in the cluster (\`kubectl get storageclass ${env.storage.className}\`).`);
+/** Shell commands among the notes go in code blocks so they can be copied whole. */
+function noteLines(notes: readonly string[]): string[] {
+  return notes.map((note) => (/^(kubectl|openssl|redis-cli) /.test(note) ? `\n   \`\`\`sh\n   ${note}\n   \`\`\`` : note));
+}
+
+function storagePrerequisite(env: EnvironmentSpec): string {
+  switch (env.storage.kind) {
+    case "openebs-hostpath":
+      return `OpenEBS LocalPV hostpath must be installed (provisioner \`openebs.io/local\`); \`${env.storage.basePath}\` is created on the node that runs each pod.`;
+    case "nfs":
+      return `The NFS provisioner (${env.storage.nfs?.provisioner}) must be installed and \`${env.storage.nfs?.server}:${env.storage.nfs?.path}\` reachable from every node.`;
+    case "local":
+      return `Create the directories on the nodes first: ${(env.storage.volumes ?? []).map((v) => `\`${v.node}:${v.path}\``).join(", ")}.`;
+    default:
+      return `The StorageClass \`${env.storage.className}\` must already exist in the cluster (\`kubectl get storageclass ${env.storage.className}\`).`;
   }
+}
+
+function followUps(config: RepoConfig, env: EnvironmentSpec): string[] {
+  const steps: string[] = [];
+  const secret = secretNotes(env);
+  if (secret.length) steps.push(`Password: ${noteLines(secret).join(" ")}`);
+  steps.push(storagePrerequisite(env));
   if (env.storage.reclaimPolicy === "Retain" && env.storage.kind !== "existing") {
     steps.push("Volumes use reclaim policy `Retain`: removing the environment later keeps the data and the PersistentVolumes until you delete them.");
   }
@@ -89,7 +127,7 @@ export function pullRequestText(
   const body = [
     `## Redis environment ${code(env.name)}: ${action === "add-env" ? "new" : "changed"}`,
     "",
-    `Merging this pull request lets Argo CD sync ${code(env.name)} from ${code(config.defaultBranch)}.`,
+    `Merging this pull request lets ${config.controller === "flux" ? "Flux" : "Argo CD"} sync ${code(env.name)} from ${code(config.defaultBranch)}.`,
     "",
     settingsTable(config, env),
     "",
@@ -97,10 +135,11 @@ export function pullRequestText(
     ...files,
     "",
     "### Connect",
-    ...connectionNotes(env).map((note) => `- ${note}`),
+    ...connectionNotes(env).map((note) => `- \`${note}\``),
     "",
+    ...warningsSection(config, env),
     "### Before and after merging",
-    ...followUps(env).map((step, i) => `${i + 1}. ${step.replace(/\n/g, "\n   ")}`),
+    ...followUps(config, env).map((step, i) => `${i + 1}. ${step}`),
     "",
     `_Opened by gitops-redis from branch ${code(branch)}; re-running the same command updates this pull request._`,
   ].join("\n");

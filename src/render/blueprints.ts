@@ -8,7 +8,8 @@ export type BlueprintName =
   | "base-values.yaml.ejs"
   | "config.yaml.ejs"
   | "repo-readme.md.ejs"
-  | "gitignore.ejs";
+  | "gitignore.ejs"
+  | "sealed-secret.yaml.ejs";
 
 const compiled = new Map<BlueprintName, ejs.TemplateFunction>();
 
