@@ -7,7 +7,10 @@ export function addEnvironmentFlags(command: Command): Command {
   return command
     .option("--preset <name>", `settings to start from: ${presetNames().join(", ")} (default: the environment's name if a preset has it, else prod)`)
     .option("--namespace <ns>", "namespace Redis runs in, created by the controller (default: redis-<env>)")
-    .option("--cluster <url>", "Argo CD destination server (default: https://kubernetes.default.svc)")
+    .option(
+      "--cluster <where>",
+      "Argo CD: destination server URL (default: https://kubernetes.default.svc); Flux: cluster name, folder clusters/<name>/ (default: default)",
+    )
     .option("--topology <kind>", "standalone or replication")
     .option("--replicas <n>", "number of read replicas (replication)")
     .option("--size <quantity>", "persistent volume size of every Redis pod, e.g. 8Gi")

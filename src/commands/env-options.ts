@@ -1,5 +1,5 @@
 /** add-env / set flags -> a validated EnvironmentSpec. Pure apart from reading the built-in presets. */
-import type { EnvironmentSpec } from "../model.js";
+import type { Controller, EnvironmentSpec } from "../model.js";
 import { Problems, STORAGE_KINDS, parseEnvironment, type FieldLabel } from "../config/schema.js";
 import { environmentToData } from "../config/serialize.js";
 import { defaultNamespace, defaultPasswordSecret, defaultStorageClassName } from "../layout.js";
@@ -143,6 +143,7 @@ export function environmentFromFlags(
   name: string,
   flags: EnvFlags,
   existing?: EnvironmentSpec,
+  controller: Controller = "argocd",
 ): { spec: EnvironmentSpec; problems: string[] } {
   const problems = new Problems();
   const data = startingPoint(name, flags, existing, problems);
@@ -187,7 +188,7 @@ export function environmentFromFlags(
   if (flags.auth !== undefined) data.auth = parseAuth(flags.auth, problems) ?? data.auth;
   data.auth ??= { existingSecret: defaultPasswordSecret(name), passwordKey: "redis-password" };
 
-  const spec = parseEnvironment(name, data, problems, flagLabel(name));
+  const spec = parseEnvironment(name, data, problems, flagLabel(name), controller);
   return { spec, problems: firstPerField(problems.list) };
 }
 

@@ -39,9 +39,9 @@ export function configToData(config: RepoConfig): Record<string, unknown> {
     repo: { url: config.repoUrl, defaultBranch: config.defaultBranch },
   };
   if (config.github) data.github = config.github;
+  data.chart = { ...config.chart };
+  if (config.controller === "argocd") data.argocd = { ...config.argocd };
   Object.assign(data, {
-    chart: { ...config.chart },
-    argocd: { ...config.argocd },
     environments: Object.fromEntries(
       Object.entries(config.environments).map(([name, env]) => [name, environmentToData(env)]),
     ),
