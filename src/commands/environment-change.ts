@@ -5,7 +5,7 @@
 import { ConflictError, UsageError } from "../errors.js";
 import { GitRepo } from "../git/repo.js";
 import { CONFIG_FILE, branchFor } from "../layout.js";
-import type { EnvironmentSpec, RepoConfig } from "../model.js";
+import { CONTROLLER_TITLES, type EnvironmentSpec, type RepoConfig } from "../model.js";
 import { Problems, checkAcrossEnvironments, configLabel, parseConfig } from "../config/schema.js";
 import { environmentToData } from "../config/serialize.js";
 import { describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
@@ -83,7 +83,7 @@ export async function runEnvironmentChange(
       hint: `add it with: gitops-redis add-env ${name} --storage <kind> ...`,
     });
   }
-  const { spec, problems } = environmentFromFlags(name, options, action === "set" ? existing : undefined);
+  const { spec, problems } = environmentFromFlags(name, options, action === "set" ? existing : undefined, config.controller);
   const cross = new Problems();
   const others = Object.values(config.environments).filter((e) => e.name !== name);
   checkAcrossEnvironments([...others, spec], cross, (env) => (env === name ? flagLabel(name) : configLabel(env)));
@@ -103,7 +103,7 @@ export async function runEnvironmentChange(
 
   const branch = branchFor(action, name);
   const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [name]: spec } };
-  const current = await repo.readFiles(base, environmentInputPaths(name));
+  const current = await repo.readFiles(base, environmentInputPaths(config, spec));
   const changes = planEnvironmentFiles(nextConfig, spec, current);
   const files = [...changes.keys()];
   const message = commitMessage(action, spec);
@@ -155,7 +155,7 @@ export async function runEnvironmentChange(
     out.info(`${result === "created" ? "Created" : "Rebuilt"} branch ${branch} from ${config.defaultBranch}: ${message}`);
     for (const [path, content] of changes) out.info(`  ${content === null ? "-" : current.has(path) ? "~" : "+"} ${path}`);
     out.info(pushed ? `Pushed ${branch} to ${REMOTE}.` : `Not pushed. Push with: git push -u ${REMOTE} ${branch}`);
-    out.info(`Next: open a pull request from ${branch} into ${config.defaultBranch}; merging it lets Argo CD deploy ${name}.`);
+    out.info(`Next: open a pull request from ${branch} into ${config.defaultBranch}; merging it lets ${CONTROLLER_TITLES[config.controller]} deploy ${name}.`);
   }
   out.json({ action: result, env: name, branch, commit, files });
 }
