@@ -166,14 +166,12 @@ describe.each(Object.keys(SCENARIOS))("flux repository, scenario %s", (name) => 
     for (const path of ["values/base.yaml", `envs/${name}/values.yaml`]) expect(f[path], path).toBe(a[path]);
 
     const withoutWave = (m: Manifest) => {
-      const annotations = { ...(m.metadata.annotations as Record<string, string> | undefined) };
-      delete annotations["argocd.argoproj.io/sync-wave"];
-      const metadata = { ...m.metadata, annotations };
-      if (!Object.keys(annotations).length) delete metadata.annotations;
-      return { ...m, metadata };
+      const { annotations, ...metadata } = m.metadata as { annotations?: Record<string, string> };
+      const { "argocd.argoproj.io/sync-wave": _wave, ...rest } = annotations ?? {};
+      return { ...m, metadata: Object.keys(rest).length ? { ...metadata, annotations: rest } : metadata };
     };
     const storageFiles = Object.keys(a).filter((p) => p.startsWith(`envs/${name}/manifests/`));
-    expect(storageFiles.map((p) => `${p}`)).toEqual(Object.keys(f).filter((p) => p.startsWith(`envs/${name}/manifests/`) && !isKustomizeFile(p)));
+    expect(storageFiles).toEqual(Object.keys(f).filter((p) => p.startsWith(`envs/${name}/manifests/`) && !isKustomizeFile(p)));
     for (const path of storageFiles) expect(manifestsOf(f, path), path).toEqual(manifestsOf(a, path).map(withoutWave));
 
     const [app] = manifestsOf(a, `argocd/environments/${name}.yaml`);
