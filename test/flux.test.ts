@@ -125,6 +125,17 @@ describe("flux rendering of settings", () => {
     expect(helmRelease(config, noHeal).spec).not.toHaveProperty("driftDetection");
   });
 
+  it("references a deploy key Secret when Flux clones over SSH, and the README says how to make it", async () => {
+    const box = sandbox();
+    const init = await box.cli(["init", box.repo, "--controller", "flux", "--repo-url", "git@github.com:acme/redis-gitops.git", "--no-push"], box.root);
+    expect(init.code, init.stderr).toBe(0);
+    expect(treeAt(box.repo, "HEAD")["README.md"]).toContain("flux create secret git gitops-redis -n flux-system --url ssh://git@github.com/acme/redis-gitops.git");
+    expect((await box.cli(["add-env", "dev", "--storage", "existing:nfs"])).code).toBe(0);
+    const sync = treeAt(box.repo, "gitops-redis/add-env-dev")["clusters/default/gitops-redis-sync.yaml"]!;
+    const [source] = parseDocuments(sync, "sync").map((o) => validateManifest(o, "sync"));
+    expect(source!.spec).toMatchObject({ url: "ssh://git@github.com/acme/redis-gitops.git", secretRef: { name: "gitops-redis" } });
+  });
+
   it("gives Flux an ssh:// URL for an scp-like git remote", () => {
     expect(fluxGitUrl("git@github.com:acme/redis-gitops.git")).toBe("ssh://git@github.com/acme/redis-gitops.git");
     expect(fluxGitUrl("https://github.com/acme/redis-gitops.git")).toBe("https://github.com/acme/redis-gitops.git");

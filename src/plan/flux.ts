@@ -54,14 +54,24 @@ export function fluxGitUrl(url: string): string {
   return scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]}` : url;
 }
 
+/** An ssh:// clone always needs a key; https:// clones are taken as public (a private one: use an ssh remote). */
+export const fluxGitNeedsSecret = (url: string): boolean => fluxGitUrl(url).startsWith("ssh://");
+
 /** Applied once per cluster by hand; from then on Flux keeps both objects in line with this file. */
 export function clusterSync(config: RepoConfig, cluster: string): Record<string, unknown>[] {
+  const url = fluxGitUrl(config.repoUrl);
   return [
     {
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
       metadata: metadata(FLUX_SOURCE_NAME),
-      spec: { interval: "1m", url: fluxGitUrl(config.repoUrl), ref: { branch: config.defaultBranch } },
+      spec: {
+        interval: "1m",
+        url,
+        ref: { branch: config.defaultBranch },
+        // The deploy key Secret is made once per cluster with `flux create secret git` (see the generated README).
+        ...(fluxGitNeedsSecret(url) ? { secretRef: { name: FLUX_SOURCE_NAME } } : {}),
+      },
     },
     {
       ...FLUX_KUSTOMIZATION,

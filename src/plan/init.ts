@@ -14,6 +14,7 @@ import { configToData } from "../config/serialize.js";
 import { renderBlueprint } from "../render/blueprints.js";
 import { toYaml } from "../yaml.js";
 import { chartRepositorySecret, rootApplication } from "./argocd.js";
+import { fluxGitNeedsSecret, fluxGitUrl } from "./flux.js";
 
 /** Values every environment shares; kept small so they hold for every pinned chart version. */
 export function baseValues(): Record<string, unknown> {
@@ -58,6 +59,8 @@ export function planInitFiles(config: RepoConfig): Map<string, string> {
       flux: config.controller === "flux",
       controllerTitle: CONTROLLER_TITLES[config.controller],
       fluxDefaultCluster: DEFAULT_FLUX_CLUSTER,
+      fluxRepoUrl: fluxGitUrl(config.repoUrl),
+      fluxRepoSecret: fluxGitNeedsSecret(config.repoUrl),
       defaultBranch: config.defaultBranch,
       chartName: config.chart.name,
       chartVersion: config.chart.version,
