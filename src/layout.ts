@@ -27,8 +27,43 @@ export const SEED_MANIFEST_NAMES: readonly EnvManifestName[] = ["sealedsecret"];
 export type EnvManifestName = (typeof ENV_MANIFEST_NAMES)[number];
 export const argocdApplicationFile = (env: string): string => `${ARGOCD_APPS_DIR}/environments/${env}.yaml`;
 
-/** Helm release and Argo CD Application name of an environment; the release name prefixes every Service. */
+/**
+ * Flux: one folder per cluster. Without a kustomization.yaml in it, kustomize-controller builds every manifest below
+ * the folder, so a new environment is one new file and never an edit of a shared list.
+ */
+export const FLUX_CLUSTERS_DIR = "clusters";
+export const fluxClusterDir = (cluster: string): string => `${FLUX_CLUSTERS_DIR}/${cluster}`;
+/** The GitRepository of this repository and the Kustomization that applies the cluster folder: applied once by hand. */
+export const fluxSyncFile = (cluster: string): string => `${fluxClusterDir(cluster)}/gitops-redis-sync.yaml`;
+/** The Flux Kustomizations of one environment on its cluster: storage, then the release. */
+export const fluxClusterEnvFile = (cluster: string, env: string): string => `${fluxClusterDir(cluster)}/${applicationName(env)}.yaml`;
+/** The cluster a path below clusters/ belongs to, when it is a sync file or (with `env`) that environment's file. */
+export function fluxClusterOfPath(path: string, env?: string): string | undefined {
+  const match = /^clusters\/([^/]+)\/([^/]+)$/.exec(path);
+  if (!match) return undefined;
+  const [, cluster, file] = match;
+  if (cluster === undefined) return undefined;
+  const expected = env === undefined ? fluxSyncFile(cluster) : fluxClusterEnvFile(cluster, env);
+  return `${FLUX_CLUSTERS_DIR}/${cluster}/${file}` === expected ? cluster : undefined;
+}
+/** Kustomize root of an environment's Flux release: source, HelmRelease, values ConfigMaps. */
+export const fluxReleaseDir = (env: string): string => `${envDir(env)}/flux`;
+export const FLUX_RELEASE_FILE_NAMES = ["kustomization", "kustomizeconfig", "source", "helmrelease"] as const;
+export type FluxReleaseFileName = (typeof FLUX_RELEASE_FILE_NAMES)[number];
+export const fluxReleaseFile = (env: string, name: FluxReleaseFileName): string => `${fluxReleaseDir(env)}/${name}.yaml`;
+/** Lists the storage manifests for Flux; Argo CD repositories have none (Argo CD reads the folder as plain files). */
+export const envManifestsKustomization = (env: string): string => `${envManifestsDir(env)}/kustomization.yaml`;
+/** Namespace of every Flux object gitops-redis generates; `flux install` and `flux bootstrap` create it. */
+export const FLUX_NAMESPACE = "flux-system";
+/** GitRepository of this repository and the cluster's entry Kustomization. */
+export const FLUX_SOURCE_NAME = "gitops-redis";
+export const fluxStorageKustomizationName = (env: string): string => `${applicationName(env)}-storage`;
+export const fluxBaseValuesName = (env: string): string => `${applicationName(env)}-base-values`;
+export const fluxValuesName = (env: string): string => `${applicationName(env)}-values`;
+
+/** Helm release name of an environment; it prefixes every Service. */
 export const releaseName = (env: string): string => `${env}-redis`;
+/** Argo CD Application name; also the Flux Kustomization, HelmRelease and chart source name. */
 export const applicationName = (env: string): string => `redis-${env}`;
 export const defaultNamespace = (env: string): string => `redis-${env}`;
 export const defaultStorageClassName = (env: string, kind: string): string => `redis-${env}-${kind}`;

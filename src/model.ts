@@ -101,7 +101,10 @@ export interface EnvironmentSpec {
   name: string;
   preset?: string;
   namespace: string;
-  /** Argo CD destination server. */
+  /**
+   * Where the environment runs. Argo CD: the destination server URL. Flux: the cluster's name, i.e. the folder
+   * clusters/<name>/ that the cluster's Flux reconciles (each cluster runs its own Flux).
+   */
   cluster: string;
   topology: Topology;
   /** replication: read replicas besides the master; sentinel: Redis nodes (replica.replicaCount); 0 otherwise. */
@@ -130,14 +133,19 @@ export interface RepoConfig {
   chart: ChartSource;
   /** bitnami/redis-cluster pin, used by environments with topology cluster. */
   clusterChart: ChartSource;
+  /** Argo CD settings; written to gitops-redis.yaml only when controller is argocd. */
   argocd: { namespace: string; project: string };
   environments: Record<string, EnvironmentSpec>;
 }
 
 export const IN_CLUSTER = "https://kubernetes.default.svc";
+/** Flux cluster folder of environments that name none. */
+export const DEFAULT_FLUX_CLUSTER = "default";
 export const DEFAULT_CHART_REPOSITORY = "oci://registry-1.docker.io/bitnamicharts";
 export const DEFAULT_CHART_VERSION = "23.1.1";
 export const SUPPORTED_CHART_VERSIONS = ["17.3.7", "19.6.1", "23.1.1"] as const;
 export const DEFAULT_CLUSTER_CHART_NAME = "redis-cluster";
 export const DEFAULT_CLUSTER_CHART_VERSION = "13.0.5";
 export const SUPPORTED_CLUSTER_CHART_VERSIONS = ["13.0.5"] as const;
+
+export const CONTROLLER_TITLES: Record<Controller, string> = { argocd: "Argo CD", flux: "Flux" };

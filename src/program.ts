@@ -40,7 +40,7 @@ Examples:
 
 export function buildProgram(deps: ProgramDeps): Command {
   const program = new Command("gitops-redis")
-    .description("Deploy Redis on Kubernetes with Helm through reviewed GitOps pull requests (Argo CD).")
+    .description("Deploy Redis on Kubernetes with Helm through reviewed GitOps pull requests (Argo CD or Flux).")
     .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
@@ -53,15 +53,15 @@ export function buildProgram(deps: ProgramDeps): Command {
     .command("init")
     .description("create (or adopt a clean) git repository as a gitops-redis GitOps repository")
     .argument("[dir]", "directory of the repository", ".")
-    .addOption(new Option("--controller <name>", "GitOps controller that deploys the repository").default("argocd"))
+    .addOption(new Option("--controller <name>", "GitOps controller that deploys the repository: argocd or flux").default("argocd"))
     .option("--chart-repo <url>", "chart repository: oci://... or an https Helm repository", DEFAULT_CHART_REPOSITORY)
     .option("--chart-version <version>", "pinned bitnami/redis chart version", DEFAULT_CHART_VERSION)
-    .option("--default-branch <branch>", "branch Argo CD deploys from", "main")
+    .option("--default-branch <branch>", "branch the controller deploys from", "main")
     .option("--remote <git-url>", "add this URL as remote origin and push to it")
-    .option("--repo-url <git-url>", "URL Argo CD clones this repository from (default: --remote, else origin)")
+    .option("--repo-url <git-url>", "URL the controller clones this repository from (default: --remote, else origin)")
     .option("--github <owner/repo>", "GitHub repository of the pull requests (default: origin's, when on GitHub)")
     .option("--api-url <url>", "GitHub Enterprise Server API URL, e.g. https://ghe.example.com/api/v3 (stored)")
-    .option("--argocd-namespace <ns>", "namespace Argo CD runs in", "argocd")
+    .option("--argocd-namespace <ns>", "namespace Argo CD runs in (argocd only)", "argocd")
     .option("--no-push", "commit locally, do not push")
     .option("--json", "print one JSON document on stdout; human text goes to stderr")
     .addHelpText(
@@ -69,6 +69,7 @@ export function buildProgram(deps: ProgramDeps): Command {
       `
 Examples:
   $ gitops-redis init redis-gitops --remote git@github.com:acme/redis-gitops.git
+  $ gitops-redis init redis-gitops --controller flux --remote git@github.com:acme/redis-gitops.git
   $ gitops-redis init . --chart-version 19.6.1 --repo-url https://git.example.com/platform/redis.git`,
     )
     .action(async (dir: string, options: InitOptions) => {
@@ -77,7 +78,7 @@ Examples:
     });
 
   for (const [name, description, examples] of [
-    ["add-env", "add an environment on branch gitops-redis/add-env-<name>: values, storage, Argo CD Application", ADD_ENV_EXAMPLES],
+    ["add-env", "add an environment on branch gitops-redis/add-env-<name>: values, storage, Argo CD Application or Flux HelmRelease", ADD_ENV_EXAMPLES],
     [
       "set",
       "change an existing environment on branch gitops-redis/set-<name>; flags you omit keep their values",

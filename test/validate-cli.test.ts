@@ -4,7 +4,7 @@ import { parseAllDocuments, parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { CI_PINS } from "../src/plan/init.js";
 import { git, sandbox, treeAt, type Sandbox } from "./support/repo.js";
-import { testHelm } from "./support/helm.js";
+import { toolPath } from "./support/tools.js";
 
 const SCENARIOS: Record<string, string[]> = {
   "existing nfs": ["add-env", "dev", "--storage", "existing:nfs", "--replicas", "1"],
@@ -102,11 +102,10 @@ describe("render", () => {
     expect(result.stderr).toContain("known environments: dev");
   });
 
-  const helm = testHelm();
-  it.skipIf(!helm)("--chart renders the chart with base + overlay values through helm template", async () => {
+  it("--chart renders the chart with base + overlay values through helm template", async () => {
     const { box } = await initWith(SCENARIOS["existing nfs"]!);
     const chart = join(import.meta.dirname, "fixtures", "chart");
-    const result = await box.cli(["render", "dev", "--chart", chart, "--helm", helm!]);
+    const result = await box.cli(["render", "dev", "--chart", chart, "--helm", toolPath("helm")]);
     expect(result.code, result.stderr).toBe(0);
     const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string }; data?: unknown });
     const configMap = docs.find((d) => d?.kind === "ConfigMap");

@@ -7,7 +7,10 @@ export function addEnvironmentFlags(command: Command): Command {
   return command
     .option("--preset <name>", `settings to start from: ${presetNames().join(", ")} (default: the environment's name if a preset has it, else prod)`)
     .option("--namespace <ns>", "namespace Redis runs in, created by the controller (default: redis-<env>)")
-    .option("--cluster <url>", "Argo CD destination server (default: https://kubernetes.default.svc)")
+    .option(
+      "--cluster <where>",
+      "Argo CD: destination server URL (default: https://kubernetes.default.svc); Flux: cluster name, folder clusters/<name>/ (default: default)",
+    )
     .option("--topology <kind>", "standalone | replication | sentinel | cluster (bitnami/redis-cluster, sharded)")
     .option("--replicas <n>", "replication: read replicas besides the master; sentinel: Redis nodes incl. the master (replica.replicaCount, default 3)")
     .option("--sentinel-quorum <n>", "sentinels that must agree on a failover (sentinel; default 2)")

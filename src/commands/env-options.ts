@@ -1,5 +1,5 @@
 /** add-env / set flags -> a validated EnvironmentSpec. Pure apart from reading the built-in presets. */
-import type { EnvironmentSpec } from "../model.js";
+import type { Controller, EnvironmentSpec } from "../model.js";
 import { DEFAULT_SENTINEL_NODES, Problems, STORAGE_KINDS, parseEnvironment, type FieldLabel } from "../config/schema.js";
 import { environmentToData } from "../config/serialize.js";
 import { NODE_PORT_MAX } from "../config/rules.js";
@@ -281,6 +281,7 @@ export function environmentFromFlags(
   name: string,
   flags: EnvFlags,
   existing?: EnvironmentSpec,
+  controller: Controller = "argocd",
 ): { spec: EnvironmentSpec | undefined; problems: string[] } {
   const problems = new Problems();
   const nameProblem = checkEnvName(name);
@@ -340,7 +341,7 @@ export function environmentFromFlags(
   if (flags.tls !== undefined) data.tls = parseTls(flags.tls, problems) ?? data.tls;
   if (flags.metrics !== undefined) data.metrics = parseMetrics(flags.metrics, problems) ?? data.metrics;
 
-  const spec = parseEnvironment(name, data, problems, flagLabel(name, flags));
+  const spec = parseEnvironment(name, data, problems, flagLabel(name, flags), controller);
   return { spec, problems: firstPerField(problems.list) };
 }
 

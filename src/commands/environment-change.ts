@@ -6,7 +6,7 @@ import { ConflictError, RemoteError, UsageError } from "../errors.js";
 import { GitRepo, PushRejected } from "../git/repo.js";
 import { resolveToken } from "../github/repo-ref.js";
 import { CONFIG_FILE, branchFor } from "../layout.js";
-import type { EnvironmentSpec, RepoConfig } from "../model.js";
+import { CONTROLLER_TITLES, type EnvironmentSpec, type RepoConfig } from "../model.js";
 import { Problems, checkAcrossEnvironments, checkApiUrl, configLabel } from "../config/schema.js";
 import { configFromText } from "../config/text.js";
 import { environmentToData } from "../config/serialize.js";
@@ -129,7 +129,7 @@ function resolveSpec(action: ChangeAction, name: string, options: ChangeOptions,
       hint: `add it with: gitops-redis add-env ${name} --storage <kind> ...`,
     });
   }
-  const { spec, problems } = environmentFromFlags(name, options, action === "set" ? existing : undefined);
+  const { spec, problems } = environmentFromFlags(name, options, action === "set" ? existing : undefined, config.controller);
   if (!spec) throw new UsageError([...problems, ...checkPublishOptions(options)]);
   const cross = new Problems();
   const others = Object.values(config.environments).filter((e) => e.name !== name);
@@ -155,7 +155,7 @@ async function buildBranch(
 ): Promise<BuiltChange | undefined> {
   const { repo, config, base } = loaded;
   const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [spec.name]: spec } };
-  const current = await repo.readFiles(base, environmentInputPaths(spec.name));
+  const current = await repo.readFiles(base, environmentInputPaths(config, spec));
   const changes = planEnvironmentFiles(nextConfig, spec, current);
   if (changes.size === 0) return undefined;
   const tip = await repo.resolve(`refs/heads/${branch}`);
@@ -201,7 +201,7 @@ export async function runEnvironmentChange(
   const message = commitMessage(action, spec);
 
   if (options.dryRun) {
-    const current = await loaded.repo.readFiles(loaded.base, environmentInputPaths(name));
+    const current = await loaded.repo.readFiles(loaded.base, environmentInputPaths(config, spec));
     const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [name]: spec } };
     const changes = planEnvironmentFiles(nextConfig, spec, current);
     out.info(`Dry run: ${action} ${name} (${describeEnvironment(spec)}) would commit on ${branch}:`);
@@ -270,7 +270,7 @@ async function publishPullRequest(
     const why = access ? "--no-push" : `no remote ${REMOTE}`;
     if (options.requirePr) throw new RemoteError(`cannot open the pull request: ${why}`, { hint: `git push -u ${REMOTE} ${branch}` });
     out.info(`Not pushed (${why}). Push with: git push -u ${REMOTE} ${branch}`);
-    out.info(`Then ${manualPullRequestHint(undefined, branch, base, title)}; merging it lets Argo CD deploy ${spec.name}.`);
+    out.info(`Then ${manualPullRequestHint(undefined, branch, base, title)}; merging it lets ${CONTROLLER_TITLES[config.controller]} deploy ${spec.name}.`);
     return undefined;
   }
   const target = gitHubTarget(config, access.url, options.apiUrl, ctx.env);
@@ -291,7 +291,7 @@ async function publishPullRequest(
   );
   const said = { created: "Opened pull request", updated: "Updated pull request", unchanged: "Pull request is up to date:" };
   out.info(`${said[pr.action]} #${pr.number}: ${pr.url}`);
-  out.info(`Next: review and merge it; Argo CD then deploys ${spec.name}.`);
+  out.info(`Next: review and merge it; ${CONTROLLER_TITLES[config.controller]} then deploys ${spec.name}.`);
   return pr;
 }
 

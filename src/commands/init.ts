@@ -6,16 +6,18 @@ import { GitRepo } from "../git/repo.js";
 import { writeFileAtomic, readFileIfExists } from "../io/files.js";
 import { CONFIG_FILE } from "../layout.js";
 import {
+  CONTROLLER_TITLES,
   DEFAULT_CHART_REPOSITORY,
   DEFAULT_CHART_VERSION,
   DEFAULT_CLUSTER_CHART_NAME,
   DEFAULT_CLUSTER_CHART_VERSION,
   SUPPORTED_CHART_VERSIONS,
+  type Controller,
   type RepoConfig,
 } from "../model.js";
-import { Problems, checkApiUrl, checkChartRepository, checkChartVersion, checkRepoSlug } from "../config/schema.js";
+import { CONTROLLERS, Problems, checkApiUrl, checkChartRepository, checkChartVersion, checkRepoSlug } from "../config/schema.js";
 import { parseGitHubRemote } from "../github/repo-ref.js";
-import { planInitFiles } from "../plan/init.js";
+import { bootstrapHint, planInitFiles } from "../plan/init.js";
 import { packageVersion } from "../assets.js";
 import type { Output } from "../output.js";
 import type { CommandContext } from "./context.js";
@@ -39,10 +41,8 @@ export const INIT_COMMIT_MESSAGE = "chore: initialize gitops-redis repository";
 
 function checkOptions(options: InitOptions): void {
   const problems = new Problems();
-  if (options.controller === "flux") {
-    problems.add("--controller", options.controller, "Flux output is not available yet in this version; use argocd");
-  } else if (options.controller !== "argocd") {
-    problems.add("--controller", options.controller, "expected argocd");
+  if (!(CONTROLLERS as readonly string[]).includes(options.controller)) {
+    problems.add("--controller", options.controller, `expected one of ${CONTROLLERS.join(", ")}`);
   }
   const repoProblem = checkChartRepository(options.chartRepo);
   if (repoProblem) problems.add("--chart-repo", options.chartRepo, repoProblem);
@@ -94,11 +94,11 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   }
   const repoUrl = options.repoUrl ?? options.remote ?? origin ?? (options.github ? `https://github.com/${options.github}.git` : undefined);
   if (!repoUrl) {
-    throw new UsageError("missing --repo-url: Argo CD needs the URL it clones this repository from; pass --remote <git-url>, --repo-url <git-url> or --github owner/repo");
+    throw new UsageError(`missing --repo-url: ${CONTROLLER_TITLES[options.controller as Controller]} needs the URL it clones this repository from; pass --remote <git-url>, --repo-url <git-url> or --github owner/repo`);
   }
 
   const config: RepoConfig = {
-    controller: "argocd",
+    controller: options.controller as Controller,
     repoUrl,
     defaultBranch: options.defaultBranch,
     chart: { repository: options.chartRepo, name: "redis", version: options.chartVersion },
@@ -140,9 +140,9 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   if (options.remote && !origin) await repo.addRemote("origin", options.remote);
   for (const [path, content] of files) await writeFileAtomic(join(dir, path), content);
   const commit = await repo.commitPaths([...files.keys()], INIT_COMMIT_MESSAGE);
-  out.info(`Initialized gitops-redis repository in ${dir} (Argo CD, chart ${config.chart.name} ${config.chart.version}).`);
+  out.info(`Initialized gitops-redis repository in ${dir} (${CONTROLLER_TITLES[config.controller]}, chart ${config.chart.name} ${config.chart.version}).`);
   for (const path of files.keys()) out.info(`  + ${path}`);
-  await report(out, await pushIfRemote(repo, options, ctx), options.defaultBranch);
+  await report(out, await pushIfRemote(repo, options, ctx), options.defaultBranch, bootstrapHint(config));
   out.json({ action: "created", dir, branch: options.defaultBranch, commit, files: [...files.keys()] });
 }
 
@@ -153,10 +153,10 @@ async function pushIfRemote(repo: GitRepo, options: InitOptions, ctx: CommandCon
   return REMOTE;
 }
 
-async function report(out: Output, pushedTo: string | undefined, branch: string): Promise<void> {
+async function report(out: Output, pushedTo: string | undefined, branch: string, bootstrap: string): Promise<void> {
   if (pushedTo) out.info(`Pushed ${branch} to ${pushedTo}.`);
   else out.info(`No push (no remote origin): add one with git remote add origin <url> && git push -u origin ${branch}`);
-  out.info("Next: gitops-redis add-env <name> --storage <kind> ...   then apply bootstrap/root-app.yaml once with kubectl.");
+  out.info(`Next: gitops-redis add-env <name> --storage <kind> ...   ${bootstrap}.`);
 }
 
 /** --api-url without --github: the repository is the one the git URL names. */

@@ -6,9 +6,11 @@ import {
   DEFAULT_CHART_REPOSITORY,
   DEFAULT_CLUSTER_CHART_NAME,
   DEFAULT_CLUSTER_CHART_VERSION,
+  DEFAULT_FLUX_CLUSTER,
   IN_CLUSTER,
   type AuthSpec,
   type ClusterSpec,
+  type Controller,
   type EnvironmentSpec,
   type Exposure,
   type ImageSpec,
@@ -46,7 +48,7 @@ export const DEFAULT_CLUSTER = { nodes: 6, replicas: 1 } as const;
 export const DEFAULT_SENTINEL_NODES = 3;
 const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
 const NFS_PROVISIONERS = ["csi-driver-nfs", "nfs-subdir-external-provisioner"] as const;
-const CONTROLLERS = ["argocd", "flux"] as const;
+export const CONTROLLERS = ["argocd", "flux"] as const;
 
 /** Maps a model field (dot path inside one environment) to the name the user typed it under. */
 export type FieldLabel = (field: string) => string;
@@ -405,13 +407,27 @@ function checkOwnNodePorts(problems: Problems, label: FieldLabel, env: Environme
   }
 }
 
-/** Validates one environment; `label` decides whether messages speak of config paths or of flags. */
+/**
+ * The one setting whose meaning depends on the controller: Argo CD deploys to a destination server (a URL), each
+ * Flux cluster reconciles its own folder clusters/<name>/ (a DNS-1123 label).
+ */
+export const CLUSTER_RULES: Record<Controller, { default: string; check: (value: string) => string | undefined }> = {
+  argocd: { default: IN_CLUSTER, check: checkClusterUrl },
+  flux: { default: DEFAULT_FLUX_CLUSTER, check: checkFluxClusterName },
+};
+
+/**
+ * Validates one environment; `label` decides whether messages speak of config paths or of flags, `controller`
+ * how the cluster setting reads.
+ */
 export function parseEnvironment(
   name: string,
   raw: unknown,
   problems: Problems,
   label: FieldLabel = configLabel(name),
+  controller: Controller = "argocd",
 ): EnvironmentSpec {
+  const clusterRule = CLUSTER_RULES[controller];
   const nameProblem = checkEnvName(name);
   if (nameProblem) problems.add("environment name", name, nameProblem);
   const value = isPlainObject(raw) ? raw : {};
@@ -425,7 +441,7 @@ export function parseEnvironment(
   const spec: EnvironmentSpec = {
     name,
     namespace: str(problems, label("namespace"), value.namespace, checkNamespace),
-    cluster: str(problems, label("cluster"), value.cluster ?? IN_CLUSTER, checkClusterUrl),
+    cluster: str(problems, label("cluster"), value.cluster ?? clusterRule.default, clusterRule.check),
     topology,
     replicas,
     size: {
@@ -508,6 +524,12 @@ function checkClusterUrl(value: string): string | undefined {
   return /^https:\/\/[^\s/]+/.test(value) ? undefined : `expected the Argo CD destination server URL, e.g. ${IN_CLUSTER}`;
 }
 
+function checkFluxClusterName(value: string): string | undefined {
+  return checkNamespace(value) === undefined
+    ? undefined
+    : `expected a Flux cluster name, the folder clusters/<name>/ its Flux reconciles: lowercase letters, digits and '-' (DNS-1123 label), e.g. ${DEFAULT_FLUX_CLUSTER}`;
+}
+
 function checkRegistry(value: string): string | undefined {
   return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([-._a-z0-9]*[a-z0-9])?)*$/.test(value)
     ? undefined
@@ -567,8 +589,9 @@ export function parseConfig(raw: unknown): { config?: RepoConfig; problems: stri
   const chart = isPlainObject(raw.chart) ? raw.chart : {};
   const clusterChart = isPlainObject(raw.clusterChart) ? raw.clusterChart : {};
   const argocd = isPlainObject(raw.argocd) ? raw.argocd : {};
+  const controller = oneOf(problems, "controller", raw.controller, CONTROLLERS) ?? "argocd";
   const config: RepoConfig = {
-    controller: oneOf(problems, "controller", raw.controller, CONTROLLERS) ?? "argocd",
+    controller,
     repoUrl: str(problems, "repo.url", repo.url),
     defaultBranch: str(problems, "repo.defaultBranch", repo.defaultBranch ?? "main"),
     chart: {
@@ -597,7 +620,7 @@ export function parseConfig(raw: unknown): { config?: RepoConfig; problems: stri
   const envs = raw.environments ?? {};
   if (!isPlainObject(envs)) problems.add("environments", envs, "expected a mapping of environment name to settings");
   else {
-    for (const [name, value] of Object.entries(envs)) config.environments[name] = parseEnvironment(name, value, problems);
+    for (const [name, value] of Object.entries(envs)) config.environments[name] = parseEnvironment(name, value, problems, configLabel(name), controller);
     checkAcrossEnvironments(Object.values(config.environments), problems);
   }
   return problems.list.length ? { problems: problems.list } : { config, problems: [] };

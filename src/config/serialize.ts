@@ -71,8 +71,8 @@ export function configToData(config: RepoConfig): Record<string, unknown> {
   data.chart = chartToData(config.chart);
   // Written once a cluster environment needs it (see planEnvironmentFiles), or when it is not the default.
   if (!isDefaultClusterChart(config)) data.clusterChart = chartToData(config.clusterChart);
+  if (config.controller === "argocd") data.argocd = { ...config.argocd };
   Object.assign(data, {
-    argocd: { ...config.argocd },
     environments: Object.fromEntries(
       Object.entries(config.environments).map(([name, env]) => [name, environmentToData(env)]),
     ),

@@ -1,5 +1,5 @@
 /** Plans the files `gitops-redis init` writes. Pure. */
-import type { RepoConfig } from "../model.js";
+import { CONTROLLER_TITLES, DEFAULT_FLUX_CLUSTER, type RepoConfig } from "../model.js";
 import {
   ARGOCD_CHART_REPO_SECRET,
   ARGOCD_ROOT_APP,
@@ -9,11 +9,13 @@ import {
   RENOVATE_CONFIG,
   REPO_README,
   VALIDATE_WORKFLOW,
+  fluxSyncFile,
 } from "../layout.js";
 import { configToData } from "../config/serialize.js";
 import { renderBlueprint } from "../render/blueprints.js";
 import { toYaml } from "../yaml.js";
 import { chartRepositorySecret, rootApplication } from "./argocd.js";
+import { fluxGitNeedsSecret, fluxGitUrl } from "./flux.js";
 
 /** Values every environment shares; kept small so they hold for every pinned chart version. */
 export function baseValues(): Record<string, unknown> {
@@ -129,7 +131,11 @@ export function planInitFiles(config: RepoConfig, toolVersion: string): Map<stri
   files.set(
     REPO_README,
     renderBlueprint("repo-readme.md.ejs", {
-      controllerTitle: "Argo CD",
+      flux: config.controller === "flux",
+      controllerTitle: CONTROLLER_TITLES[config.controller],
+      fluxDefaultCluster: DEFAULT_FLUX_CLUSTER,
+      fluxRepoUrl: fluxGitUrl(config.repoUrl),
+      fluxRepoSecret: fluxGitNeedsSecret(config.repoUrl),
       defaultBranch: config.defaultBranch,
       chartName: config.chart.name,
       chartVersion: config.chart.version,
@@ -141,8 +147,18 @@ export function planInitFiles(config: RepoConfig, toolVersion: string): Map<stri
   files.set(GITIGNORE, renderBlueprint("gitignore.ejs", {}));
   files.set(VALIDATE_WORKFLOW, generated(workflowText(validateWorkflow(config, toolVersion))));
   files.set(RENOVATE_CONFIG, `${JSON.stringify(renovateConfig(), null, 2)}\n`);
-  files.set(ARGOCD_ROOT_APP, generated(toYaml(rootApplication(config))));
-  const secret = chartRepositorySecret(config);
-  if (secret) files.set(ARGOCD_CHART_REPO_SECRET, generated(toYaml(secret)));
+  // Flux needs nothing repository-wide: each cluster folder brings its own sync file with its first environment.
+  if (config.controller === "argocd") {
+    files.set(ARGOCD_ROOT_APP, generated(toYaml(rootApplication(config))));
+    const secret = chartRepositorySecret(config);
+    if (secret) files.set(ARGOCD_CHART_REPO_SECRET, generated(toYaml(secret)));
+  }
   return files;
+}
+
+/** What the user does once after init so that the controller starts deploying this repository. */
+export function bootstrapHint(config: RepoConfig): string {
+  return config.controller === "flux"
+    ? `then, once per cluster, after the first environment is merged: kubectl apply -f ${fluxSyncFile(`<cluster>`)} (cluster ${DEFAULT_FLUX_CLUSTER} unless --cluster)`
+    : `then apply ${ARGOCD_ROOT_APP} once with kubectl`;
 }

@@ -1,0 +1,178 @@
+/**
+ * Bad input is refused the same way whatever the controller: one line naming the field, the value and what is
+ * allowed; exit 2; nothing written. One table, run on an Argo CD and on a Flux repository.
+ */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLUSTER_RULES } from "../src/config/schema.js";
+import type { Controller } from "../src/model.js";
+import { git, gitEnv, repoState, runCli, sandbox, type Sandbox } from "./support/repo.js";
+import { REPO_URL } from "./support/scenarios.js";
+
+const CONTROLLERS: readonly Controller[] = ["argocd", "flux"];
+
+interface BadInput {
+  name: string;
+  args: string[];
+  /** An environment merged to the default branch first (for checks across environments). */
+  existing?: string[];
+  /** One line naming the field, the bad value and what is allowed. */
+  message: RegExp;
+}
+
+/** prod is on the default branch first (NodePort 31379, namespace redis), so collisions can be tested. */
+const PROD = ["add-env", "prod", "--namespace", "redis", "--storage", "existing:nfs", "--expose", "nodeport:31379"];
+const S = ["--storage", "existing:nfs"];
+
+const TABLE: BadInput[] = [
+  { name: "name starts with a digit", existing: PROD, args: ["add-env", "1prod", ...S], message: /invalid environment name "1prod": .*starting with a letter/ },
+  { name: "name with capitals", existing: PROD, args: ["add-env", "Prod", ...S], message: /invalid environment name "Prod"/ },
+  { name: "name with underscore", existing: PROD, args: ["add-env", "prod_eu", ...S], message: /invalid environment name "prod_eu"/ },
+  { name: "name with a path separator", existing: PROD, args: ["add-env", "eu/prod", ...S], message: /invalid environment name "eu\/prod"/ },
+  { name: "name too long for a release", existing: PROD, args: ["add-env", "a".repeat(48), ...S], message: /at most 47 characters.*Helm's 53/ },
+  { name: "NodePort below the range", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "nodeport:11379"], message: /invalid --expose 11379: the NodePort range is 30000-32767/ },
+  { name: "NodePort above the range", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "nodeport:40000"], message: /invalid --expose 40000: the NodePort range is 30000-32767/ },
+  { name: "NodePort used by another environment", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "nodeport:31379"], message: /invalid --expose 31379: port 31379 collides with port 31379 of environment prod on cluster \S+; pick a free port/ },
+  { name: "NodePort without a port", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "nodeport"], message: /invalid --expose "nodeport": a NodePort needs a fixed port/ },
+  { name: "NodePort not a number", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "nodeport:abc"], message: /invalid --expose "abc": expected a number/ },
+  { name: "unknown exposure", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "public"], message: /invalid --expose "public": expected clusterip, nodeport:<port>\[:<sentinel-port>\] or loadbalancer\[:<ip>\]/ },
+  { name: "size in GB", existing: PROD, args: ["add-env", "dev", ...S, "--size", "8GB"], message: /invalid --size "8GB": .*did you mean 8Gi\?/ },
+  { name: "size not a quantity", existing: PROD, args: ["add-env", "dev", ...S, "--size", "lots"], message: /invalid --size "lots": expected a Kubernetes quantity/ },
+  { name: "negative replica size", existing: PROD, args: ["add-env", "dev", ...S, "--replica-size", "-1Gi"], message: /invalid --replica-size "-1Gi"/ },
+  { name: "negative replicas", existing: PROD, args: ["add-env", "dev", ...S, "--replicas", "-1"], message: /invalid --replicas "-1": expected a whole number from 0 to 50/ },
+  { name: "replicas in words", existing: PROD, args: ["add-env", "dev", ...S, "--replicas", "two"], message: /invalid --replicas "two": expected a whole number/ },
+  { name: "too many replicas", existing: PROD, args: ["add-env", "dev", ...S, "--replicas", "51"], message: /invalid --replicas 51: expected a whole number from 0 to 50/ },
+  { name: "unknown storage kind", existing: PROD, args: ["add-env", "dev", "--storage", "ceph"], message: /invalid --storage "ceph": expected one of existing:<class>, nfs, openebs-hostpath, local/ },
+  { name: "existing storage without a class", existing: PROD, args: ["add-env", "dev", "--storage", "existing"], message: /invalid --storage "existing": name the StorageClass/ },
+  { name: "no storage at all", existing: PROD, args: ["add-env", "dev"], message: /missing --storage: choose existing:<class>, nfs, openebs-hostpath or local/ },
+  { name: "nfs without a server", existing: PROD, args: ["add-env", "dev", "--storage", "nfs", "--nfs-path", "/export"], message: /missing --nfs-server: storage nfs needs the NFS server/ },
+  { name: "nfs without a path", existing: PROD, args: ["add-env", "dev", "--storage", "nfs", "--nfs-server", "10.0.0.5"], message: /missing --nfs-path: storage nfs needs the exported path/ },
+  { name: "unknown nfs provisioner", existing: PROD, args: ["add-env", "dev", "--storage", "nfs", "--nfs-server", "nas", "--nfs-path", "/x", "--nfs-provisioner", "nfs-ganesha"], message: /invalid --nfs-provisioner "nfs-ganesha": expected one of csi-driver-nfs, nfs-subdir-external-provisioner/ },
+  { name: "openebs without a base path", existing: PROD, args: ["add-env", "dev", "--storage", "openebs-hostpath"], message: /missing --base-path: storage openebs-hostpath needs the directory/ },
+  { name: "relative base path", existing: PROD, args: ["add-env", "dev", "--storage", "openebs-hostpath", "--base-path", "data/redis"], message: /invalid --base-path "data\/redis": expected an absolute path/ },
+  { name: "base path with a non-openebs kind", existing: PROD, args: ["add-env", "dev", ...S, "--base-path", "/data"], message: /invalid --base-path "\/data": a base path only applies to storage openebs-hostpath, not existing/ },
+  { name: "fewer local volumes than pods", existing: PROD, args: ["add-env", "dev", "--storage", "local", "--replicas", "2", "--node", "n1=/d", "--node", "n2=/d"], message: /2 local volume\(s\) for 3 Redis pods/ },
+  { name: "local storage without nodes", existing: PROD, args: ["add-env", "dev", "--storage", "local"], message: /missing --node: storage local needs one --node host=path per Redis pod/ },
+  { name: "node without a path", existing: PROD, args: ["add-env", "dev", "--storage", "local", "--node", "n1"], message: /invalid --node "n1": expected <node-name>=<absolute path>/ },
+  { name: "unknown preset", existing: PROD, args: ["add-env", "dev", ...S, "--preset", "huge"], message: /invalid --preset "huge": expected one of dev, prod, staging/ },
+  { name: "namespace with capitals", existing: PROD, args: ["add-env", "dev", ...S, "--namespace", "Redis_NS"], message: /invalid --namespace "Redis_NS": .*DNS-1123 label/ },
+  { name: "namespace of another environment", existing: PROD, args: ["add-env", "dev", ...S, "--namespace", "redis"], message: /invalid --namespace "redis": already used by environment prod/ },
+  { name: "unknown topology", existing: PROD, args: ["add-env", "dev", ...S, "--topology", "mesh"], message: /invalid --topology "mesh": expected one of/ },
+  { name: "standalone with replicas", existing: PROD, args: ["add-env", "dev", ...S, "--topology", "standalone", "--replicas", "2"], message: /invalid --replicas 2: a standalone topology has no replicas/ },
+  { name: "unknown reclaim policy", existing: PROD, args: ["add-env", "dev", ...S, "--reclaim-policy", "Recycle"], message: /invalid --reclaim-policy "Recycle": expected one of Retain, Delete/ },
+  { name: "registry with a scheme", existing: PROD, args: ["add-env", "dev", ...S, "--image-registry", "https://myharbor.com"], message: /invalid --image-registry "https:\/\/myharbor.com": expected a registry host/ },
+  { name: "literal password", existing: PROD, args: ["add-env", "dev", ...S, "--auth", "password:123456"], message: /invalid --auth "password:123456": .*never written to Git/ },
+  { name: "storage class with capitals", existing: PROD, args: ["add-env", "dev", "--storage", "local", "--storage-class", "Local_SC", "--node", "a=/d", "--node", "b=/d", "--node", "c=/d"], message: /invalid --storage-class "Local_SC"/ },
+  { name: "unknown flag", existing: PROD, args: ["add-env", "dev", ...S, "--replica", "2"], message: /unknown option '--replica'/ },
+  { name: "set on an unknown environment", existing: PROD, args: ["set", "qa", "--replicas", "1"], message: /environment qa does not exist on main/ },
+  { name: "init with an unknown controller", existing: PROD, args: ["init", "--controller", "helm"], message: /invalid --controller "helm": expected one of argocd, flux/ },
+  { name: "init with a version range", existing: PROD, args: ["init", "--chart-version", "^23"], message: /invalid --chart-version "\^23": expected a pinned chart version/ },
+  { name: "init with an ftp chart repo", existing: PROD, args: ["init", "--chart-repo", "ftp://charts"], message: /invalid --chart-repo "ftp:\/\/charts"/ },
+  { name: "init with a bad GitHub slug", existing: PROD, args: ["init", "--github", "acme"], message: /invalid --github "acme": expected owner\/repo/ },
+  {
+    name: "StorageClass generated by another environment on the same cluster",
+    existing: ["add-env", "dev", "--storage", "local", "--replicas", "0", "--node", "n1=/mnt", "--storage-class", "redis-local"],
+    args: ["add-env", "prod", "--storage", "local", "--replicas", "0", "--node", "n1=/mnt", "--storage-class", "redis-local"],
+    message: /invalid --storage-class "redis-local": already generated by environment dev .*StorageClasses are cluster-wide/,
+  },
+];
+
+/**
+ * A refused command changes nothing (each test checks that), so every test may start from a copy of one repository
+ * per controller and starting environment instead of running init again.
+ */
+const templates = new Map<string, Promise<string>>();
+let templateRoot: string | undefined;
+afterAll(() => {
+  if (templateRoot) rmSync(templateRoot, { recursive: true, force: true });
+});
+
+function template(controller: Controller, existing?: string[]): Promise<string> {
+  const key = `${controller} ${existing?.join(" ") ?? ""}`;
+  let built = templates.get(key);
+  if (!built) {
+    templateRoot ??= mkdtempSync(join(tmpdir(), "gitops-redis-templates-"));
+    const root = mkdtempSync(join(templateRoot, "t-"));
+    const env = gitEnv(root);
+    const repo = join(root, "repo");
+    built = (async () => {
+      const init = await runCli(["init", repo, "--controller", controller, "--repo-url", REPO_URL, "--no-push"], { cwd: root, env });
+      expect(init.code, init.stderr).toBe(0);
+      if (existing) {
+        const add = await runCli(existing, { cwd: repo, env });
+        expect(add.code, add.stderr).toBe(0);
+        git(repo, ["merge", "--quiet", "--ff-only", `gitops-redis/add-env-${existing[1]}`], env);
+      }
+      return repo;
+    })();
+    templates.set(key, built);
+  }
+  return built;
+}
+
+async function repository(controller: Controller, existing?: string[]): Promise<Sandbox> {
+  const box = sandbox();
+  cpSync(await template(controller, existing), box.repo, { recursive: true });
+  return box;
+}
+
+/** Messages across environments name the cluster, whose default differs by controller; nothing else may differ. */
+const withoutDefaultCluster = (text: string): string =>
+  text.replaceAll(CLUSTER_RULES.argocd.default, "<cluster>").replaceAll(`cluster ${CLUSTER_RULES.flux.default}`, "cluster <cluster>");
+
+describe("bad add-env input, for every controller", () => {
+  it.each(TABLE)("$name", async ({ args, existing, message }) => {
+    const stderr = await Promise.all(
+      CONTROLLERS.map(async (controller) => {
+        const box = await repository(controller, existing);
+        const before = repoState(box.repo);
+        const result = await box.cli(args);
+        expect(result.code, `${controller}: ${result.stderr}`).toBe(2);
+        expect(result.stderr, controller).toMatch(message);
+        expect(result.stdout, controller).toBe("");
+        expect(result.stderr.split("\n").filter((l) => l.startsWith("error:")), controller).toHaveLength(1);
+        expect(repoState(box.repo), `${controller} left the repository as it was`).toBe(before);
+        return withoutDefaultCluster(result.stderr);
+      }),
+    );
+    expect(stderr[1]).toBe(stderr[0]);
+  });
+});
+
+describe("several problems", () => {
+  it.each(CONTROLLERS)("%s: every problem of one command is reported at once", async (controller) => {
+    const box = await repository(controller, PROD);
+    const result = await box.cli(["add-env", "dev", "--storage", "nfs", "--replicas", "-1", "--size", "8GB"]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split("\n").filter((l) => l.startsWith("error:")).join("\n");
+    expect(lines).toMatch(/--replicas/);
+    expect(lines).toMatch(/--nfs-server/);
+    expect(lines).toMatch(/8Gi/);
+  });
+});
+
+describe("--cluster, the one setting read by controller", () => {
+  it.each([
+    ["argocd", "prod-eu", "expected the Argo CD destination server URL"],
+    ["flux", "https://10.0.0.1:6443", "expected a Flux cluster name"],
+    ["flux", "Prod_EU", "expected a Flux cluster name"],
+  ] as const)("%s refuses --cluster %s", async (controller, cluster, message) => {
+    const box = await repository(controller);
+    const before = repoState(box.repo);
+    const result = await box.cli(["add-env", "prod", "--storage", "existing:nfs", "--cluster", cluster]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`invalid --cluster ${JSON.stringify(cluster)}: ${message}`);
+    expect(repoState(box.repo)).toBe(before);
+  });
+
+  it("flux keeps NodePorts apart per cluster name, as Argo CD does per server", async () => {
+    const box = await repository("flux", ["add-env", "dev", "--storage", "existing:nfs", "--expose", "nodeport:31379"]);
+    const same = await box.cli(["add-env", "prod", "--storage", "existing:nfs", "--expose", "nodeport:31379", "--cluster", "default"]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain("collides with port 31379 of environment dev on cluster default");
+    const other = await box.cli(["add-env", "prod", "--storage", "existing:nfs", "--expose", "nodeport:31379", "--cluster", "edge"]);
+    expect(other.code, other.stderr).toBe(0);
+  });
+});
