@@ -60,6 +60,9 @@ describe("add-env opens or updates one pull request", () => {
     expect(pr.body).toContain("kubectl create secret generic prod-redis-auth -n redis");
     expect(pr.body).toContain('base64 -d');
     expect(pr.body).toContain(`<!-- gitops-redis:branch=${BRANCH} -->`);
+    expect(pr.body).toContain("### What changes");
+    expect(pr.body).toContain("#### Effective values of `prod` (new environment)");
+    expect(pr.body).toContain('| `master.service.nodePorts.redis` |  | `"31379"` |');
 
     const writesBefore = gh.writes().length;
     const state = repoState(box.repo, box.remote);
@@ -76,6 +79,22 @@ describe("add-env opens or updates one pull request", () => {
     expect(opened()).toHaveLength(1);
     expect(opened()[0]!.body).toContain("NodePort `31390`");
     expect(git(box.remote, ["show", `${BRANCH}:envs/prod/values.yaml`], box.env)).toContain('redis: "31390"');
+  });
+
+  it("flags a destructive change (volume size of a StatefulSet) at the top of the PR body", async () => {
+    const box = await initialized();
+    await box.cli(PROD);
+    git(box.repo, ["merge", "--quiet", "--ff-only", BRANCH], box.env);
+    git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
+    const result = await box.cli(["set", "prod", "--size", "16Gi"]);
+    expect(result.code, result.stderr).toBe(0);
+    const body = opened().find((pr) => pr.head === "gitops-redis/set-prod")!.body ?? "";
+    const whatChanges = body.indexOf("### What changes");
+    const destructive = body.indexOf("**Destructive or manual-migration changes: read before merging**");
+    expect(whatChanges).toBeGreaterThan(0);
+    expect(destructive).toBeGreaterThan(whatChanges);
+    expect(destructive).toBeLessThan(body.indexOf("### Settings"));
+    expect(body).toMatch(/data-safety: .*master\.persistence\.size/);
   });
 
   it("without a token commits and pushes, then says how to open the PR (exit 0), or fails with --require-pr", async () => {

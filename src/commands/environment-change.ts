@@ -282,7 +282,9 @@ async function publishPullRequest(
     out.info(`Next: ${manualPullRequestHint(target, branch, base, title)}`);
     return undefined;
   }
-  const text = pullRequestText(action, config, spec, title, built.changes, built.current, branch);
+  const { whatChanges } = await import("./what-changes.js");
+  const summary = await whatChanges(loaded.repo, loaded.base, built.changes, spec.name);
+  const text = pullRequestText(action, config, spec, title, built.changes, built.current, branch, summary);
   const pr = await openPullRequest(
     target,
     token,

@@ -119,6 +119,8 @@ export function pullRequestText(
   changes: ReadonlyMap<string, string | null>,
   current: ReadonlyMap<string, string>,
   branch: string,
+  /** "What changes": the effective values diff and validate's risk list, Markdown (see src/validate/markdown.ts). */
+  whatChanges = "",
 ): PullRequestText {
   const files = [...changes.keys()].sort().map((path) => {
     const sign = changes.get(path) === null ? "deleted" : current.has(path) ? "changed" : "added";
@@ -128,6 +130,9 @@ export function pullRequestText(
     `## Redis environment ${code(env.name)}: ${action === "add-env" ? "new" : "changed"}`,
     "",
     `Merging this pull request lets ${config.controller === "flux" ? "Flux" : "Argo CD"} sync ${code(env.name)} from ${code(config.defaultBranch)}.`,
+    "",
+    ...(whatChanges ? ["### What changes", "", whatChanges.trim(), ""] : []),
+    "### Settings",
     "",
     settingsTable(config, env),
     "",
