@@ -79,9 +79,10 @@ export async function loadRepository(ctx: CommandContext, options: { online: boo
   if (!(await repo.isRepoRoot())) {
     throw new UsageError(`${ctx.cwd} is not the top of a git repository`, { hint: "run gitops-redis init first, or cd into the repository" });
   }
-  const head = await repo.resolve("HEAD");
-  const defaultBranch =
-    parseDefaultBranch(head ? await repo.readFile("HEAD", CONFIG_FILE) : undefined) ?? (await repo.currentBranch()) ?? "main";
+  // The checked-out branch's config names the default branch; without a branch (detached HEAD), HEAD's does.
+  const current = await repo.currentBranch();
+  const headConfig = current ? await repo.readFile(`refs/heads/${current}`, CONFIG_FILE) : await repo.readFile("HEAD", CONFIG_FILE);
+  const defaultBranch = parseDefaultBranch(headConfig) ?? current ?? "main";
   const access = await remoteAccess(repo, ctx);
   let online = false;
   if (access && options.online) {
@@ -95,7 +96,7 @@ export async function loadRepository(ctx: CommandContext, options: { online: boo
     ctx,
     defaultBranch,
   );
-  const text = base ? await repo.readFile(base, CONFIG_FILE) : undefined;
+  const text = !base ? undefined : base === (current && (await repo.resolve(`refs/heads/${current}`))) ? headConfig : await repo.readFile(base, CONFIG_FILE);
   if (!base || text === undefined) {
     throw new UsageError(`${CONFIG_FILE} not found on the default branch ${defaultBranch}`, { hint: "run gitops-redis init first" });
   }

@@ -85,6 +85,9 @@ export async function openPullRequest(
     baseUrl: target.apiUrl,
     userAgent: "gitops-redis",
     log: { debug: () => {}, warn },
+    // GitHub asks for a second between writes when a client makes many; a run makes at most three (create,
+    // labels, reviewers), and a secondary rate limit is still honoured through retry-after.
+    writeIntervalMs: 0,
     ...(ctx.github ?? {}),
   });
   try {

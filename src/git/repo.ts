@@ -46,9 +46,17 @@ function client(baseDir: string, trimmed = true): SimpleGit {
 
 const FALLBACK_IDENTITY = { name: "gitops-redis", email: "gitops-redis@users.noreply.github.com" };
 
+interface RefTable {
+  refs: Map<string, { commit: string; tree: string }>;
+  /** The checked-out branch's full refname, when HEAD is on a branch. */
+  head: string | undefined;
+}
+
 export class GitRepo {
   private client: SimpleGit | undefined;
   private identityEnv: Record<string, string> | undefined;
+  /** refname -> commit and tree, read once with for-each-ref; dropped whenever we or a fetch move a ref. */
+  private refCache: Promise<RefTable> | undefined;
 
   constructor(readonly dir: string, private readonly baseEnv: NodeJS.ProcessEnv = process.env) {}
 
@@ -77,7 +85,32 @@ export class GitRepo {
     await this.git.raw(["init", "--quiet", `--initial-branch=${defaultBranch}`]);
   }
 
+  private refs(): Promise<RefTable> {
+    this.refCache ??= this.git
+      .raw(["for-each-ref", "--format=%(HEAD)%00%(refname)%00%(objectname)%00%(tree)", "refs/heads/", "refs/remotes/"])
+      .then((out) => {
+        const table: RefTable = { refs: new Map(), head: undefined };
+        for (const line of out.split("\n").filter(Boolean)) {
+          const [mark, name, commit, tree] = line.split("\0") as [string, string, string, string];
+          table.refs.set(name, { commit, tree });
+          if (mark === "*") table.head = name;
+        }
+        return table;
+      });
+    return this.refCache;
+  }
+
+  private forgetRefs(): void {
+    this.refCache = undefined;
+  }
+
+  /** The commit a full branch or remote-tracking ref points at, from one for-each-ref per run. */
+  async refCommit(ref: `refs/${string}`): Promise<string | undefined> {
+    return (await this.refs()).refs.get(ref)?.commit;
+  }
+
   async resolve(ref: string): Promise<string | undefined> {
+    if (/^refs\/(heads|remotes)\//.test(ref)) return this.refCommit(ref as `refs/${string}`);
     try {
       return await this.git.raw(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]) || undefined;
     } catch {
@@ -86,6 +119,8 @@ export class GitRepo {
   }
 
   async currentBranch(): Promise<string | undefined> {
+    const head = (await this.refs()).head;
+    if (head) return head.replace(/^refs\/heads\//, "");
     try {
       return (await this.git.raw(["symbolic-ref", "--quiet", "--short", "HEAD"])) || undefined;
     } catch {
@@ -114,11 +149,8 @@ export class GitRepo {
   }
 
   async readFiles(ref: string, paths: readonly string[]): Promise<Map<string, string>> {
-    const present = new Set(await this.listFiles(ref, paths));
-    const entries = await Promise.all(
-      paths.filter((p) => present.has(p)).map(async (p) => [p, await this.readFile(ref, p)] as const),
-    );
-    return new Map(entries.filter((e): e is readonly [string, string] => e[1] !== undefined));
+    const wanted = new Set(paths);
+    return this.readBlobs(ref, (path) => wanted.has(path), paths);
   }
 
   async listFiles(ref: string, paths: readonly string[] = []): Promise<string[]> {
@@ -133,9 +165,9 @@ export class GitRepo {
   }
 
   /** Contents of the files of one commit that `wanted` selects, through one `git ls-tree` and one `git cat-file --batch`. */
-  async readBlobs(commit: string, wanted: (path: string) => boolean): Promise<Map<string, string>> {
+  async readBlobs(commit: string, wanted: (path: string) => boolean, pathspecs: readonly string[] = []): Promise<Map<string, string>> {
     const files = new Map<string, string>();
-    const listing = await this.git.raw(["ls-tree", "-r", "-z", commit]);
+    const listing = await this.git.raw(["ls-tree", "-r", "-z", commit, ...(pathspecs.length ? ["--", ...pathspecs] : [])]);
     const blobs: { path: string; id: string }[] = [];
     for (const entry of listing.split("\0")) {
       const match = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
@@ -163,7 +195,19 @@ export class GitRepo {
   }
 
   async treeOf(commit: string): Promise<string> {
+    for (const entry of (await this.refs()).refs.values()) if (entry.commit === commit) return entry.tree;
     return this.git.raw(["rev-parse", `${commit}^{tree}`]);
+  }
+
+  /** Runs a committing git command with the user's identity; only when git has none, with gitops-redis's. */
+  private async withIdentity<T>(commit: (env: Record<string, string> | undefined) => Promise<T>): Promise<T> {
+    if (this.identityEnv) return commit(this.identityEnv);
+    try {
+      return await commit(undefined);
+    } catch (error) {
+      if (!/tell me who you are|empty ident|unable to auto-detect email/i.test(String(error))) throw error;
+      return commit(await this.identity());
+    }
   }
 
   private async identity(): Promise<Record<string, string>> {
@@ -210,7 +254,7 @@ export class GitRepo {
       if (deletes.length) await this.run(["update-index", "--force-remove", "--", ...deletes], env);
       const tree = await this.run(["write-tree"], env);
       if (tree === (await this.treeOf(request.parent))) return undefined;
-      const commit = await this.run(["commit-tree", tree, "-p", request.parent, "-m", request.message], await this.identity());
+      const commit = await this.withIdentity((env) => this.run(["commit-tree", tree, "-p", request.parent, "-m", request.message], env));
       return { commit, tree };
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -220,6 +264,7 @@ export class GitRepo {
   /** Moves `branch` to `commit`, failing if it moved since we read `expected` (undefined = must not exist). */
   async setBranch(branch: string, commit: string, expected: string | undefined): Promise<void> {
     const zero = "0".repeat(40);
+    this.forgetRefs();
     await this.git.raw(["update-ref", "-m", "gitops-redis", `refs/heads/${branch}`, commit, expected ?? zero]);
   }
 
@@ -229,8 +274,9 @@ export class GitRepo {
 
   /** Stages exactly `paths` and commits them on the current branch (init's first commit). */
   async commitPaths(paths: readonly string[], message: string): Promise<string> {
+    this.forgetRefs();
     await this.git.raw(["add", "--", ...paths]);
-    await this.run(["commit", "--quiet", "--no-verify", "-m", message, "--", ...paths], await this.identity());
+    await this.withIdentity((env) => this.run(["commit", "--quiet", "--no-verify", "-m", message, "--", ...paths], env));
     return this.git.raw(["rev-parse", "HEAD"]);
   }
 
@@ -259,6 +305,7 @@ export class GitRepo {
   /** Fetches `refspecs` from `remote`; false when the remote cannot be reached (the caller goes on offline). */
   async fetch(remote: string, refspecs: string[], env: Record<string, string> = {}): Promise<boolean> {
     try {
+      this.forgetRefs();
       await this.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, ...refspecs], { GIT_TERMINAL_PROMPT: "0", ...env });
       return true;
     } catch {
@@ -290,6 +337,7 @@ export class GitRepo {
   ): Promise<void> {
     const args = ["push", "--quiet", "--porcelain", remote, `refs/heads/${branch}:refs/heads/${branch}`];
     if (options.lease) args.splice(2, 0, `--force-with-lease=refs/heads/${branch}:${options.lease.expected ?? ""}`);
+    this.forgetRefs();
     try {
       await this.run(args, { GIT_TERMINAL_PROMPT: "0", ...(options.env ?? {}) });
     } catch (error) {

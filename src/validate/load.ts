@@ -10,7 +10,8 @@ import { isPlainObject, parseYamlDocument } from "../yaml.js";
 
 /** Files validate reads: text formats gitops-redis or its users put in a GitOps repository. */
 export const isValidatedPath = (path: string): boolean => /\.(ya?ml|json|md|txt|env|sh|tpl)$/.test(path) || !/\.[^/]+$/.test(path);
-const MAX_FILE_BYTES = 1024 * 1024;
+// Large enough for the config of thousands of environments; binary or generated blobs above it are skipped.
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export async function readWorkTree(dir: string, env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
   const repo = new GitRepo(dir, env);
