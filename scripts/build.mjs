@@ -1,7 +1,10 @@
-// Bundles the CLI into dist/ so start-up reads a handful of files instead of hundreds of modules.
-// Heavy dependencies (Octokit, schema models) stay behind dynamic import() and are split into their own chunks.
+// Bundles the CLI and the small libraries it always needs (commander, yaml, ejs, simple-git, diff) into dist/, so
+// start-up reads a handful of files instead of hundreds of modules. Heavy dependencies that only some runs need
+// (Octokit, the schema models) stay external and behind dynamic import().
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
+
+const LAZY_EXTERNAL = ["@octokit/*", "kubernetes-models", "kubernetes-models/*", "@kubernetes-models/*"];
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
@@ -12,8 +15,9 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
-  banner: { js: "#!/usr/bin/env node" },
+  external: LAZY_EXTERNAL,
+  // CommonJS libraries inside an ESM bundle still call require() for Node's built-ins.
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __gitopsRedisRequire } from 'node:module';\nconst require = __gitopsRedisRequire(import.meta.url);" },
   sourcemap: false,
   logLevel: "warning",
 });

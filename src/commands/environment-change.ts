@@ -76,14 +76,15 @@ async function chooseBase(repo: GitRepo, local: string | undefined, remote: stri
 
 export async function loadRepository(ctx: CommandContext, options: { online: boolean }): Promise<LoadedRepo> {
   const repo = new GitRepo(ctx.cwd, ctx.env);
-  if (!(await repo.isRepoRoot())) {
+  // Independent reads at once: each is a git process, and their start-up is most of a run's time.
+  const [isRoot, access] = await Promise.all([repo.isRepoRoot(), remoteAccess(repo, ctx).catch(() => undefined), repo.currentBranch().catch(() => undefined)]);
+  if (!isRoot) {
     throw new UsageError(`${ctx.cwd} is not the top of a git repository`, { hint: "run gitops-redis init first, or cd into the repository" });
   }
   // The checked-out branch's config names the default branch; without a branch (detached HEAD), HEAD's does.
   const current = await repo.currentBranch();
   const headConfig = current ? await repo.readFile(`refs/heads/${current}`, CONFIG_FILE) : await repo.readFile("HEAD", CONFIG_FILE);
   const defaultBranch = parseDefaultBranch(headConfig) ?? current ?? "main";
-  const access = await remoteAccess(repo, ctx);
   let online = false;
   if (access && options.online) {
     online = await fetchRemote(repo, access, defaultBranch);

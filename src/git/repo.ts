@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { RemoteError } from "../errors.js";
 
@@ -235,19 +235,11 @@ export class GitRepo {
     const scratch = await mkdtemp(join(tmpdir(), "gitops-redis-"));
     const env = { GIT_INDEX_FILE: join(scratch, "index") };
     try {
-      await this.run(["read-tree", request.parent], env);
       const writes = [...request.changes].filter((c): c is [string, string] => c[1] !== null);
       const deletes = [...request.changes].filter(([, c]) => c === null).map(([p]) => p);
+      // Hashing the blobs does not need the index: both run at once.
+      const [, hashes] = await Promise.all([this.run(["read-tree", request.parent], env), this.hashBlobs(scratch, writes.map(([, c]) => c))]);
       if (writes.length) {
-        const files = await Promise.all(
-          writes.map(async ([path, content], i) => {
-            const file = join(scratch, "blobs", String(i));
-            await mkdir(dirname(file), { recursive: true });
-            await writeFile(file, content);
-            return file;
-          }),
-        );
-        const hashes = (await this.run(["hash-object", "-w", "--no-filters", "--", ...files], env)).split("\n");
         const cacheinfo = writes.flatMap(([path], i) => ["--cacheinfo", `100644,${hashes[i]},${path}`]);
         await this.run(["update-index", "--add", ...cacheinfo], env);
       }
@@ -259,6 +251,19 @@ export class GitRepo {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  }
+
+  private async hashBlobs(scratch: string, contents: readonly string[]): Promise<string[]> {
+    if (contents.length === 0) return [];
+    await mkdir(join(scratch, "blobs"), { recursive: true });
+    const files = await Promise.all(
+      contents.map(async (content, i) => {
+        const file = join(scratch, "blobs", String(i));
+        await writeFile(file, content);
+        return file;
+      }),
+    );
+    return (await this.git.raw(["hash-object", "-w", "--no-filters", "--", ...files])).split("\n");
   }
 
   /** Moves `branch` to `commit`, failing if it moved since we read `expected` (undefined = must not exist). */
