@@ -17,8 +17,10 @@ const dir = join(FIXTURES, "validate");
 const cases = readdirSync(dir).filter((name) => !name.startsWith("_")).sort();
 const base = () => readTree(join(dir, "_base"));
 
-async function run(files: Map<string, string>, baseFiles?: Map<string, string>) {
-  return validateRepository(files, { schemas: await loadSchemas(objectKinds(files)), baseFiles });
+/** The fixtures use the chart's default images, which the images rule always warns about; it has its own tests. */
+async function run(files: Map<string, string>, baseFiles?: Map<string, string>, rules: "all" | "without-images" = "without-images") {
+  const findings = validateRepository(files, { schemas: await loadSchemas(objectKinds(files)), baseFiles });
+  return rules === "all" ? findings : findings.filter((f) => f.rule !== "images");
 }
 
 describe("validate rules: one fixture repository per rule, with the exact finding expected", () => {
@@ -34,6 +36,19 @@ describe("validate rules: one fixture repository per rule, with the exact findin
       expect(finding.col).toBeGreaterThan(0);
       expect(finding.message).not.toBe("");
     }
+  });
+
+  it("images: the chart's versioned docker.io/bitnami images are a warning; a mirror or bitnamilegacy is not", async () => {
+    const findings = (await run(base(), undefined, "all")).filter((f) => f.rule === "images");
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ rule: "images", severity: "warning" });
+    expect(findings[0]!.message).toMatch(/docker\.io\/bitnami\/redis:\S+ left the free Bitnami catalog on 2025-08-28/);
+    const mirrored = new Map(base());
+    mirrored.set("values/base.yaml", `${mirrored.get("values/base.yaml")}global:\n  imageRegistry: myharbor.com/bigdata\n`);
+    expect((await run(mirrored, undefined, "all")).filter((f) => f.rule === "images")).toEqual([]);
+    const legacy = new Map(base());
+    legacy.set("values/base.yaml", `${legacy.get("values/base.yaml")}image:\n  repository: bitnamilegacy/redis\n`);
+    expect((await run(legacy, undefined, "all")).filter((f) => f.rule === "images")).toEqual([]);
   });
 
   it("messages say what is wrong, the value and what is allowed", async () => {

@@ -5,6 +5,7 @@
 import { checkChartKeys } from "./chart-keys.js";
 import { checkConfig } from "./config.js";
 import { checkDataSafety } from "./data-safety.js";
+import { checkImages } from "./images.js";
 import { checkNames } from "./names.js";
 import { checkNodePorts } from "./nodeports.js";
 import { parseFiles } from "./parse.js";
@@ -33,6 +34,7 @@ export function validateRepository(files: RepoFiles, options: ValidateOptions = 
   findings.push(...checkTopology(view));
   findings.push(...checkSecrets(files, parsed));
   findings.push(...checkChartKeys(view));
+  findings.push(...checkImages(view));
   if (options.baseFiles) {
     // Most files are the same on both sides of a change: parse only what differs; syntax errors of the base are not ours to report.
     const base = buildRepoView(parseFiles(options.baseFiles, [], parsed));

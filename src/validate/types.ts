@@ -22,6 +22,7 @@ export const RULES = [
   "topology",
   "secrets",
   "chart-keys",
+  "images",
   "data-safety",
 ] as const;
 export type RuleName = (typeof RULES)[number];
