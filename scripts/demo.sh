@@ -7,8 +7,8 @@ export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-demo} GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EM
 export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-demo} GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-demo@example.invalid}
 cd "$demo"
 git init --quiet --bare --initial-branch=main remote.git
-echo "\$ gitops-redis init repo --remote file://$demo/remote.git"
-$cli init repo --remote "file://$demo/remote.git"
+echo "\$ gitops-redis init repo --remote file://$demo/remote.git --repo-url https://github.com/acme/redis-gitops.git"
+$cli init repo --remote "file://$demo/remote.git" --repo-url https://github.com/acme/redis-gitops.git
 cd repo
 echo
 echo "\$ gitops-redis add-env prod --namespace redis --storage openebs-hostpath --base-path /dataspace1/redis-data/redis --replicas 2 --expose nodeport:31379 --image-registry myharbor.com/bigdata"

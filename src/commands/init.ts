@@ -131,6 +131,9 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
     }
   }
 
+  if (/^file:/.test(repoUrl)) {
+    out.warn(`${CONTROLLER_TITLES[config.controller]} will clone ${repoUrl}, which only this machine can reach; pass --repo-url with the URL the cluster can clone`);
+  }
   if (!SUPPORTED_CHART_VERSIONS.includes(options.chartVersion as (typeof SUPPORTED_CHART_VERSIONS)[number])) {
     out.warn(`chart version ${options.chartVersion} is not one gitops-redis was checked against (${SUPPORTED_CHART_VERSIONS.join(", ")})`);
   }
