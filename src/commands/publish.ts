@@ -52,10 +52,17 @@ export interface GitHubTarget {
   apiUrl: string;
 }
 
-/** The GitHub repository of the pull requests: the config's, else origin's when origin is on GitHub. */
+/**
+ * The GitHub repository of the pull requests: the config's, else origin's when origin is on GitHub, else the one
+ * the controller clones (repo.url).
+ */
 export function gitHubTarget(config: RepoConfig, originUrl: string | undefined, apiUrlFlag: string | undefined, env: NodeJS.ProcessEnv): GitHubTarget | undefined {
-  const remote = originUrl ? parseGitHubRemote(originUrl) : undefined;
+  const remote = (originUrl ? parseGitHubRemote(originUrl) : undefined) ?? parseGitHubRemote(config.repoUrl);
   const slug = config.github?.repository ?? (remote ? `${remote.owner}/${remote.repo}` : undefined);
+  // Any git host parses as owner/repo (GitLab, Gitea, ...): guess GitHub only for github.com and GHE.com; other hosts
+  // need github.repository, --api-url or GITHUB_API_URL to say they are GitHub Enterprise Server.
+  const knownGitHub = remote && (remote.host === "github.com" || remote.host.endsWith(".ghe.com"));
+  if (!config.github && remote && !knownGitHub && !apiUrlFlag && !env.GITHUB_API_URL) return undefined;
   if (!slug) return undefined;
   const [owner, repo] = slug.split("/") as [string, string];
   const apiUrl = apiUrlFlag ?? env.GITHUB_API_URL ?? config.github?.apiUrl ?? apiUrlFor(remote?.host ?? "github.com");
