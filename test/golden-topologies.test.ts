@@ -1,15 +1,12 @@
 /**
- * Golden trees per topology: the files an add-env commit changes, plus the notes the command prints.
+ * Golden trees per topology and controller: the files an add-env commit changes, plus the notes the command prints.
  * UPDATE_GOLDEN=1 npx vitest run test/golden-topologies.test.ts rewrites them.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { posix } from "node:path";
 import { describe, expect, it } from "vitest";
+import { golden } from "./support/golden.js";
 import { git, sandbox } from "./support/repo.js";
 
-const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), "golden", "topologies");
-const UPDATE = process.env.UPDATE_GOLDEN === "1";
 const NOTES_FILE = "NOTES.txt";
 
 /** One case per topology; together they cover every storage kind and every new setting once. */
@@ -36,32 +33,11 @@ const CASES: Record<string, string[]> = {
   ],
 };
 
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[relative(dir, full)] = readFileSync(full, "utf8");
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
-
-function writeTree(dir: string, files: Record<string, string>): void {
-  rmSync(dir, { recursive: true, force: true });
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
-
-describe("golden trees per topology (Argo CD)", () => {
+for (const controller of ["argocd", "flux"] as const) describe(`golden trees per topology (${controller})`, () => {
   for (const [topology, flags] of Object.entries(CASES)) {
     it(`${topology}: add-env writes the expected files`, async () => {
       const box = sandbox();
-      const init = await box.cli(["init", box.repo, "--repo-url", "https://git.example.com/platform/redis.git", "--no-push"], box.root);
+      const init = await box.cli(["init", box.repo, "--controller", controller, "--repo-url", "https://git.example.com/platform/redis.git", "--no-push"], box.root);
       expect(init.code, init.stderr).toBe(0);
       const result = await box.cli(["add-env", "prod", ...flags, "--no-push"]);
       expect(result.code, result.stderr).toBe(0);
@@ -73,9 +49,25 @@ describe("golden trees per topology (Argo CD)", () => {
       );
       files[NOTES_FILE] = result.stdout.split("\n").filter((l) => /^(Password|Connect|Warning): /.test(l)).join("\n") + "\n";
 
-      const dir = join(GOLDEN, topology);
-      if (UPDATE) writeTree(dir, files);
-      expect(files).toEqual(readTree(dir));
+      expect(files).toEqual(golden(`topologies/${controller}/${topology}`, files));
     });
   }
+});
+
+describe("both controllers deploy the same chart and values for every topology", () => {
+  it.each(Object.keys(CASES))("%s", async (topology) => {
+    const { readGolden } = await import("./support/golden.js");
+    const { parse } = await import("yaml");
+    const argo = readGolden(`topologies/argocd/${topology}`);
+    const flux = readGolden(`topologies/flux/${topology}`);
+    const app = parse(argo["argocd/environments/prod.yaml"]!) as { spec: { sources: { repoURL: string; chart?: string; targetRevision: string; helm?: { valueFiles: string[] } }[] } };
+    const chartSource = app.spec.sources[0]!;
+    const source = parse(flux["envs/prod/flux/source.yaml"]!) as { spec: { url: string; ref: { tag: string } } };
+    expect(source.spec.url).toBe(`oci://${chartSource.repoURL}/${chartSource.chart}`);
+    expect(source.spec.ref.tag).toBe(chartSource.targetRevision);
+    const kustomization = parse(flux["envs/prod/flux/kustomization.yaml"]!) as { configMapGenerator: { files: string[] }[] };
+    // Generator files are `values.yaml=<path relative to envs/prod/flux>`.
+    const fluxValueFiles = kustomization.configMapGenerator.map((g) => posix.join("envs/prod/flux", g.files[0]!.split("=")[1]!));
+    expect(fluxValueFiles).toEqual(chartSource.helm!.valueFiles.map((f) => f.replace("$values/", "")));
+  });
 });

@@ -3,10 +3,10 @@
  * folder; per environment a Kustomization for its storage and one for its release, the chart source, the
  * HelmRelease and the Kustomize files that turn the values files into ConfigMaps. Pure.
  */
+import { baseValuesFileFor, chartFor } from "./charts.js";
 import { posix } from "node:path";
 import type { EnvironmentSpec, RepoConfig } from "../model.js";
 import {
-  BASE_VALUES_FILE,
   FLUX_NAMESPACE,
   FLUX_SOURCE_NAME,
   LABEL_ENVIRONMENT,
@@ -109,7 +109,7 @@ export function environmentKustomizations(env: EnvironmentSpec, hasManifests: bo
 
 /** OCIRepository for oci:// chart repositories (the default), HelmRepository for classic https ones. */
 export function chartSource(config: RepoConfig, env: EnvironmentSpec): Record<string, unknown> {
-  const { chart } = config;
+  const chart = chartFor(config, env);
   if (isOciRepository(chart.repository)) {
     return {
       apiVersion: "source.toolkit.fluxcd.io/v1",
@@ -133,13 +133,14 @@ export function chartSource(config: RepoConfig, env: EnvironmentSpec): Record<st
 
 export function helmRelease(config: RepoConfig, env: EnvironmentSpec): Record<string, unknown> {
   const name = applicationName(env.name);
-  const chart = isOciRepository(config.chart.repository)
+  const pinned = chartFor(config, env);
+  const chart = isOciRepository(pinned.repository)
     ? { chartRef: { kind: "OCIRepository", name, namespace: FLUX_NAMESPACE } }
     : {
         chart: {
           spec: {
-            chart: config.chart.name,
-            version: config.chart.version,
+            chart: pinned.name,
+            version: pinned.version,
             sourceRef: { kind: "HelmRepository", name, namespace: FLUX_NAMESPACE },
             interval: INTERVAL,
           },
@@ -184,7 +185,7 @@ export function releaseKustomization(env: EnvironmentSpec): Record<string, unkno
     ...KUSTOMIZE_API,
     resources: [relativeTo(dir, fluxReleaseFile(env.name, "source")), relativeTo(dir, fluxReleaseFile(env.name, "helmrelease"))],
     configMapGenerator: [
-      generator(fluxBaseValuesName(env.name), BASE_VALUES_FILE),
+      generator(fluxBaseValuesName(env.name), baseValuesFileFor(env)),
       generator(fluxValuesName(env.name), envValuesFile(env.name)),
     ],
     generatorOptions: { labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_ENVIRONMENT]: env.name } },
