@@ -29,6 +29,12 @@ describe("the built CLI", () => {
     for (const command of ["init", "add-env", "set", "validate", "render"]) expect(help).toContain(command);
   });
 
+  it("stops quietly when the reader closes the pipe (gitops-redis --help | head -1)", () => {
+    const result = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" add-env --help | head -1`], { encoding: "utf8" });
+    expect(result.stdout).toBe("Usage: gitops-redis add-env [options] <name>\n");
+    expect(result.stderr).toBe("");
+  });
+
   it("exits 2 on an unknown flag and on bad input", () => {
     const unknown = spawnSync(process.execPath, [BIN, "init", "--no-such-flag"], { encoding: "utf8" });
     expect(unknown.status).toBe(2);
