@@ -6,6 +6,7 @@
 import data from "./chart-keys.json" with { type: "json" };
 import { isPlainObject } from "../yaml.js";
 import { findingAt, type ParsedFile } from "./parse.js";
+import { closestName } from "./suggest.js";
 import type { RepoView } from "./repo.js";
 import type { Finding } from "./types.js";
 
@@ -42,28 +43,10 @@ function indexFor(chart: string, version: string): KeyIndex | undefined {
   return index;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
 function suggest(index: KeyIndex, parent: string, key: string): string | undefined {
-  let best: { name: string; score: number } | undefined;
-  for (const name of index.children.get(parent) ?? []) {
-    const score = distance(key, name);
-    if (!best || score < best.score) best = { name, score };
-  }
-  if (!best || best.score > Math.max(2, Math.floor(key.length / 3))) return undefined;
-  return parent ? `${parent}.${best.name}` : best.name;
+  const name = closestName(key, index.children.get(parent) ?? []);
+  if (name === undefined) return undefined;
+  return parent ? `${parent}.${name}` : name;
 }
 
 function walk(index: KeyIndex, value: Record<string, unknown>, prefix: string[], report: (path: string[], hint?: string) => void): void {
