@@ -1,4 +1,4 @@
-/** Finds files shipped beside the code (blueprints/, environments/), from src/ in development and dist/ when bundled. */
+/** Finds files shipped beside the code (blueprints/, environments/, schema/), from src/ in development and dist/ when bundled. */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -17,11 +17,13 @@ function findPackageRoot(): string {
   return dir;
 }
 
-export function readAsset(folder: "blueprints" | "environments", file: string): string {
+export type AssetFolder = "blueprints" | "environments" | "schema";
+
+export function readAsset(folder: AssetFolder, file: string): string {
   return readFileSync(join(findPackageRoot(), folder, file), "utf8");
 }
 
-export function listAssets(folder: "blueprints" | "environments"): string[] {
+export function listAssets(folder: AssetFolder): string[] {
   return readdirSync(join(findPackageRoot(), folder)).sort();
 }
 
