@@ -1,6 +1,8 @@
 /** Every path and label of a generated repository, in one place. Pure. */
 
 export const CONFIG_FILE = "gitops-redis.yaml";
+/** The JSON Schema of CONFIG_FILE, in the package's schema/ folder. */
+export const CONFIG_SCHEMA_FILE = "gitops-redis.schema.json";
 export const BASE_VALUES_FILE = "values/base.yaml";
 /** Shared values of bitnami/redis-cluster environments (its keys differ from bitnami/redis); seeded by the first one. */
 export const CLUSTER_BASE_VALUES_FILE = "values/base-redis-cluster.yaml";

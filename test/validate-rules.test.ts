@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfigSchema } from "../src/config/json-schema.js";
 import { loadSchemas } from "../src/manifests/schemas.js";
 import { objectKinds, validateRepository } from "../src/validate/index.js";
 import { effectiveValuesDiff, riskList } from "../src/validate/markdown.js";
@@ -19,7 +20,7 @@ const base = () => readTree(join(dir, "_base"));
 
 /** The fixtures use the chart's default images, which the images rule always warns about; it has its own tests. */
 async function run(files: Map<string, string>, baseFiles?: Map<string, string>, rules: "all" | "without-images" = "without-images") {
-  const findings = validateRepository(files, { schemas: await loadSchemas(objectKinds(files)), baseFiles });
+  const findings = validateRepository(files, { schemas: await loadSchemas(objectKinds(files)), configSchema: await loadConfigSchema(), baseFiles });
   return rules === "all" ? findings : findings.filter((f) => f.rule !== "images");
 }
 

@@ -2,6 +2,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ChecksFailed, UsageError } from "../errors.js";
+import { loadConfigSchema } from "../config/json-schema.js";
 import { CONFIG_FILE } from "../layout.js";
 import { loadSchemas } from "../manifests/schemas.js";
 import { objectKinds, validateRepository, type Finding } from "../validate/index.js";
@@ -41,8 +42,8 @@ export async function runValidate(dirArg: string | undefined, options: ValidateC
   }
   const base = await readBaseFiles(dir, ctx.env, files, options.base);
   if (options.base && !base) throw new UsageError(`cannot read --base ${options.base}: no such commit in ${dir}`);
-  const schemas = await loadSchemas(objectKinds(files));
-  const findings = validateRepository(files, { schemas, baseFiles: base?.files });
+  const [schemas, configSchema] = await Promise.all([loadSchemas(objectKinds(files)), loadConfigSchema()]);
+  const findings = validateRepository(files, { schemas, configSchema, baseFiles: base?.files });
   const result: ValidateResult = {
     findings,
     errors: findings.filter((f) => f.severity === "error").length,

@@ -1,6 +1,7 @@
 /**
  * The pure core of `gitops-redis validate`: files in, findings out. No fs, no git, no network: the loader
- * (load.ts) reads the working tree and the default branch, and preloads the schema models.
+ * (load.ts) reads the working tree and the default branch; the caller preloads the schema models and compiles the
+ * config's JSON Schema.
  */
 import { checkChartKeys } from "./chart-keys.js";
 import { checkConfig } from "./config.js";
@@ -26,7 +27,7 @@ export function validateRepository(files: RepoFiles, options: ValidateOptions = 
   const findings: Finding[] = [];
   const parsed = parseFiles(files, findings);
   const view = buildRepoView(parsed);
-  findings.push(...checkConfig(view));
+  findings.push(...checkConfig(view, options.configSchema));
   if (options.schemas) findings.push(...checkSchemas(view, options.schemas));
   findings.push(...checkNames(view));
   findings.push(...checkNodePorts(view));

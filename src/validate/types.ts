@@ -34,9 +34,25 @@ export type RepoFiles = ReadonlyMap<string, string>;
 export type SchemaLookup = (apiVersion: string, kind: string) => ObjectValidator | "no-schema" | undefined;
 export type ObjectValidator = (object: unknown) => { pointer: string; message: string }[];
 
+/** One error of the config's JSON Schema, as ajv reports it (verbose: with the failing subschema). */
+export interface ConfigSchemaError {
+  keyword: string;
+  /** JSON pointer of the value, e.g. /environments/prod/replicas. */
+  instancePath: string;
+  params: Record<string, unknown>;
+  /** Set on errors about a key of an object under `propertyNames`. */
+  propertyName?: string;
+  parentSchema?: unknown;
+  message?: string;
+}
+/** Checks the parsed gitops-redis.yaml against schema/gitops-redis.schema.json. */
+export type ConfigSchemaCheck = (config: unknown) => ConfigSchemaError[];
+
 export interface ValidateOptions {
   /** The default branch's files, for the data-safety rule; omitted: that rule does not run. */
   baseFiles?: RepoFiles;
   /** Schema models, preloaded by the caller (they are heavy and imported lazily). Omitted: the schema rule does not run. */
   schemas?: SchemaLookup;
+  /** The config file's JSON Schema, compiled by the caller (ajv is imported lazily). Omitted: the config rule runs the hand validator only. */
+  configSchema?: ConfigSchemaCheck;
 }
