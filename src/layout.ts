@@ -3,6 +3,8 @@
 export const CONFIG_FILE = "gitops-redis.yaml";
 /** The JSON Schema of CONFIG_FILE, in the package's schema/ folder. */
 export const CONFIG_SCHEMA_FILE = "gitops-redis.schema.json";
+/** Where editors fetch the schema of a given gitops-redis version (the published package ships schema/). */
+export const configSchemaUrl = (version: string): string => `https://unpkg.com/gitops-redis@${version}/schema/${CONFIG_SCHEMA_FILE}`;
 export const BASE_VALUES_FILE = "values/base.yaml";
 /** Shared values of bitnami/redis-cluster environments (its keys differ from bitnami/redis); seeded by the first one. */
 export const CLUSTER_BASE_VALUES_FILE = "values/base-redis-cluster.yaml";

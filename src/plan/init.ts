@@ -6,6 +6,7 @@ import {
   BASE_VALUES_FILE,
   CONFIG_FILE,
   GITIGNORE,
+  configSchemaUrl,
   RENOVATE_CONFIG,
   REPO_README,
   VALIDATE_WORKFLOW,
@@ -126,7 +127,8 @@ function generated(body: string): string {
 
 export function planInitFiles(config: RepoConfig, toolVersion: string): Map<string, string> {
   const files = new Map<string, string>();
-  files.set(CONFIG_FILE, renderBlueprint("config.yaml.ejs", { body: toYaml(configToData(config)) }));
+  // The first line points editors (yaml-language-server) at the JSON Schema of this version, for completion and checks.
+  files.set(CONFIG_FILE, renderBlueprint("config.yaml.ejs", { schemaUrl: configSchemaUrl(toolVersion), body: toYaml(configToData(config)) }));
   files.set(BASE_VALUES_FILE, renderBlueprint("base-values.yaml.ejs", { chart: config.chart.name, when: "at init", body: toYaml(baseValues()) }));
   files.set(
     REPO_README,
