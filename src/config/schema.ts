@@ -46,8 +46,8 @@ export const MAX_CLUSTER_REPLICAS = 5;
 export const DEFAULT_SENTINEL = { quorum: 2, masterSet: "mymaster" } as const;
 export const DEFAULT_CLUSTER = { nodes: 6, replicas: 1 } as const;
 export const DEFAULT_SENTINEL_NODES = 3;
-const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
-const NFS_PROVISIONERS = ["csi-driver-nfs", "nfs-subdir-external-provisioner"] as const;
+export const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
+export const NFS_PROVISIONERS = ["csi-driver-nfs", "nfs-subdir-external-provisioner"] as const;
 export const CONTROLLERS = ["argocd", "flux"] as const;
 
 /** Maps a model field (dot path inside one environment) to the name the user typed it under. */
