@@ -263,6 +263,14 @@ describe("validate: schema findings at the key in gitops-redis.yaml", () => {
     ]);
   });
 
+  it("also where a key holds dots (annotation keys) or the environment name is bad", async () => {
+    const files = fixtureRepo("config");
+    const text = files.get("gitops-redis.yaml")!.replace("replicas: two", "replicas: 1").replace("  prod:\n", "  Prod:\n");
+    files.set("gitops-redis.yaml", text.replace("      type: ClusterIP\n", '      type: LoadBalancer\n      annotations: {"Example.com/internal": "true"}\n'));
+    const findings = validateRepository(files, { configSchema: await loadConfigSchema() }).filter((f) => f.rule === "config");
+    expect(findings.map((f) => f.message.split(":")[0])).toEqual(['invalid environment name "Prod"', 'invalid environments.Prod.expose.annotations.Example.com/internal "Example.com/internal"']);
+  });
+
   it("words schema-only errors in the project's style", async () => {
     const files = fixtureRepo("config");
     const text = files.get("gitops-redis.yaml")!.replace("replicas: two", "replicas: 1");

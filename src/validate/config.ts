@@ -22,28 +22,38 @@ export function checkConfig(view: RepoView, schema?: ConfigSchemaCheck): Finding
   const { problems } = parseConfig(value);
   const findings = problems.map((message) => findingAt(file, 0, fieldOf(message), "config", "error", message));
   if (!schema) return findings;
-  const reported = problems.map((message) => fieldOf(message).join("\0"));
+  // Dot paths as the messages print them (a key may itself contain dots, e.g. an annotation key).
+  const reported = problems.map(fieldText);
   const seen = new Set<string>();
   for (const problem of schemaProblems(schema(value), value)) {
-    const key = problem.path.join("\0");
+    const field = dotted(problem.path);
     // Same key, or a key above one the hand validator names (an if/then or type error about the whole object).
-    if (reported.some((path) => path === key || key === "" || path.startsWith(`${key}\0`))) continue;
-    if (seen.has(`${key}\0${problem.message}`)) continue;
-    seen.add(`${key}\0${problem.message}`);
+    if (reported.some((path) => path === field || field === "" || path.startsWith(`${field}.`) || path.startsWith(`${field}[`))) continue;
+    if (seen.has(`${field} ${problem.message}`)) continue;
+    seen.add(`${field} ${problem.message}`);
     findings.push(findingAt(file, 0, problem.path, "config", problem.severity, problem.message));
   }
   return findings;
 }
 
+const ENV_NAME_PROBLEM = /^invalid environment name ("(?:[^"\\]|\\.)*")/;
+
 /** The key a schema message is about: `invalid <field> <value>: ...` / `missing <field>: ...`. */
 function fieldOf(message: string): (string | number)[] {
-  const name = /^invalid environment name ("(?:[^"\\]|\\.)*")/.exec(message);
+  const name = ENV_NAME_PROBLEM.exec(message);
   if (name?.[1]) return ["environments", JSON.parse(name[1]) as string];
-  const field = /^(?:invalid|missing) (\S+)/.exec(message)?.[1];
-  return field ? parseDotPath(field.replace(/:$/, "")) : [];
+  const field = fieldText(message);
+  return field ? parseDotPath(field) : [];
 }
 
-export interface SchemaProblem {
+/** The same as the message prints it, e.g. `environments.prod.storage.volumes[0].node`; "" for the whole file. */
+function fieldText(message: string): string {
+  const name = ENV_NAME_PROBLEM.exec(message);
+  if (name?.[1]) return `environments.${JSON.parse(name[1]) as string}`;
+  return /^(?:invalid|missing) (\S+)/.exec(message)?.[1]?.replace(/:$/, "") ?? "";
+}
+
+interface SchemaProblem {
   path: KeyPath;
   severity: Severity;
   message: string;
@@ -59,7 +69,7 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 /** ajv errors -> one line each in the project's words: `invalid <dot.path> <value>: <what is allowed>`. */
-export function schemaProblems(errors: readonly ConfigSchemaError[], config: unknown): SchemaProblem[] {
+function schemaProblems(errors: readonly ConfigSchemaError[], config: unknown): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   for (const error of errors) {
     // "if" and "propertyNames" only summarize the errors reported beside them.
