@@ -9,11 +9,11 @@ import { CONFIG_FILE, branchFor } from "../layout.js";
 import { CONTROLLER_TITLES, type EnvironmentSpec, type RepoConfig } from "../model.js";
 import { Problems, checkAcrossEnvironments, checkApiUrl, configLabel } from "../config/schema.js";
 import { configFromText } from "../config/text.js";
+import { defaultBranchOf } from "../config/default-branch.js";
 import { environmentToData } from "../config/serialize.js";
 import { connectionNotes, describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
 import { environmentWarnings, secretNotes } from "../plan/notes.js";
 import { pullRequestText } from "../plan/pull-request.js";
-import { parseYamlDocument } from "../yaml.js";
 import { environmentFromFlags, flagLabel, type EnvFlags } from "./env-options.js";
 import type { CommandContext } from "./context.js";
 import {
@@ -52,15 +52,6 @@ interface LoadedRepo {
   online: boolean;
 }
 
-function parseDefaultBranch(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value = parseYamlDocument(text, CONFIG_FILE).getIn(["repo", "defaultBranch"]);
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 async function chooseBase(repo: GitRepo, local: string | undefined, remote: string | undefined, ctx: CommandContext, branch: string): Promise<string | undefined> {
   if (!remote || remote === local) return local ?? remote;
@@ -84,7 +75,7 @@ export async function loadRepository(ctx: CommandContext, options: { online: boo
   // The checked-out branch's config names the default branch; without a branch (detached HEAD), HEAD's does.
   const current = await repo.currentBranch();
   const headConfig = current ? await repo.readFile(`refs/heads/${current}`, CONFIG_FILE) : await repo.readFile("HEAD", CONFIG_FILE);
-  const defaultBranch = parseDefaultBranch(headConfig) ?? current ?? "main";
+  const defaultBranch = defaultBranchOf(headConfig) ?? current ?? "main";
   let online = false;
   if (access && options.online) {
     online = await fetchRemote(repo, access, defaultBranch);

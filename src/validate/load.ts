@@ -5,8 +5,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { GitRepo } from "../git/repo.js";
+import { defaultBranchOf } from "../config/default-branch.js";
 import { BASE_VALUES_FILE, CONFIG_FILE } from "../layout.js";
-import { isPlainObject, parseYamlDocument } from "../yaml.js";
 
 /** Files validate reads: text formats gitops-redis or its users put in a GitOps repository. */
 export const isValidatedPath = (path: string): boolean => /\.(ya?ml|json|md|txt|env|sh|tpl)$/.test(path) || !/\.[^/]+$/.test(path);
@@ -63,13 +63,3 @@ export async function readBaseFiles(
 const isComparedPath = (path: string): boolean =>
   path === CONFIG_FILE || path === BASE_VALUES_FILE || /^envs\/[^/]+\/values\.ya?ml$/.test(path);
 
-function defaultBranchOf(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const repo = parseYamlDocument(text, CONFIG_FILE).toJS() as unknown;
-    const value = isPlainObject(repo) && isPlainObject(repo.repo) ? repo.repo.defaultBranch : undefined;
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
