@@ -1,10 +1,10 @@
-// Bundles the CLI and the small libraries it always needs (commander, yaml, ejs, simple-git, diff) into dist/, so
-// start-up reads a handful of files instead of hundreds of modules. Heavy dependencies that only some runs need
-// (Octokit, the schema models) stay external and behind dynamic import().
+// Bundles the CLI and its libraries into dist/, so a run reads a handful of files instead of hundreds of modules.
+// What only some runs need (Octokit, ajv) lands in chunks behind dynamic import(); the schema models stay external
+// (thousands of generated files that validate imports one by one, as needed).
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 
-const LAZY_EXTERNAL = ["@octokit/*", "kubernetes-models", "kubernetes-models/*", "@kubernetes-models/*"];
+const LAZY_EXTERNAL = ["kubernetes-models", "kubernetes-models/*", "@kubernetes-models/*"];
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({

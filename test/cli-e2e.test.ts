@@ -47,6 +47,8 @@ describe("the built CLI", () => {
     // ajv is bundled into a chunk of its own, which only validate imports (an option name only ajv's code has).
     const startUpCode = [BIN, ...loaded.filter((m) => m.startsWith("./")).map((m) => join(dirname(BIN), m))].map((f) => readFileSync(f, "utf8"));
     expect(startUpCode.some((code) => code.includes("ignoreKeywordsWithRef"))).toBe(false);
+    // Octokit is bundled into a lazy chunk too; its user agent names only its own code.
+    expect(startUpCode.some((code) => /octokit-(core|rest)\.js/.test(code))).toBe(false);
     expect(readFileSync(BIN, "utf8")).toMatch(/import\("\.\/add-env-[A-Z0-9]+\.js"\)/);
   });
 
