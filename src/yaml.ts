@@ -1,4 +1,4 @@
-import { Document, isMap, parseAllDocuments, parseDocument, stringify } from "yaml";
+import { Document, parseAllDocuments, parseDocument, stringify } from "yaml";
 
 /** One serialization for every generated file, so the same input always gives the same bytes. */
 const STRINGIFY_OPTIONS = { lineWidth: 0, indent: 2, indentSeq: true } as const;
@@ -40,33 +40,6 @@ export function parseYamlDocument(text: string, file: string): Document {
 
 export function documentToString(doc: Document): string {
   return doc.toString(STRINGIFY_OPTIONS);
-}
-
-/**
- * Writes `value` at `path` in a user-owned document, keeping comments and key order of what is there.
- * Plain objects are merged key by key so that a comment on a nested key survives a change of its sibling.
- */
-export function setInPreserving(doc: Document, path: readonly string[], value: unknown): void {
-  if (isPlainObject(value)) {
-    const existing = doc.getIn(path, true);
-    if (!isMap(existing)) doc.setIn(path, doc.createNode({}));
-    for (const [key, child] of Object.entries(value)) setInPreserving(doc, [...path, key], child);
-    return;
-  }
-  const current = doc.getIn(path);
-  if (current !== undefined && JSON.stringify(current) === JSON.stringify(value)) return;
-  doc.setIn(path, doc.createNode(value));
-}
-
-/** Removes keys under `path` in `doc` that are not in `keep`, recursing into maps. */
-export function pruneKeys(doc: Document, path: readonly string[], keep: Record<string, unknown>): void {
-  const node = doc.getIn(path, true);
-  if (!isMap(node)) return;
-  for (const item of [...node.items]) {
-    const key = String((item.key as { value?: unknown })?.value ?? item.key);
-    if (!(key in keep)) doc.deleteIn([...path, key]);
-    else if (isPlainObject(keep[key])) pruneKeys(doc, [...path, key], keep[key] as Record<string, unknown>);
-  }
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -7,8 +7,6 @@ import { writeFileAtomic, readFileIfExists } from "../io/files.js";
 import { CONFIG_FILE } from "../layout.js";
 import {
   CONTROLLER_TITLES,
-  DEFAULT_CHART_REPOSITORY,
-  DEFAULT_CHART_VERSION,
   DEFAULT_CLUSTER_CHART_NAME,
   DEFAULT_CLUSTER_CHART_VERSION,
   SUPPORTED_CHART_VERSIONS,

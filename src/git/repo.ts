@@ -134,10 +134,6 @@ export class GitRepo {
     return out.split("\0").filter(Boolean).map((line) => line.slice(3));
   }
 
-  async localBranches(): Promise<string[]> {
-    const out = await this.git.raw(["for-each-ref", "--format=%(refname:short)", "refs/heads/"]);
-    return out.split("\n").filter(Boolean);
-  }
 
   async readFile(ref: string, path: string): Promise<string | undefined> {
     try {
@@ -153,10 +149,6 @@ export class GitRepo {
     return this.readBlobs(ref, (path) => wanted.has(path), paths);
   }
 
-  async listFiles(ref: string, paths: readonly string[] = []): Promise<string[]> {
-    const out = await this.git.raw(["ls-tree", "-r", "--name-only", "-z", ref, "--", ...paths]);
-    return out.split("\0").filter(Boolean);
-  }
 
   /** Tracked and untracked files of the working tree, without ignored ones. */
   async workTreeFiles(): Promise<string[]> {
@@ -273,9 +265,6 @@ export class GitRepo {
     await this.git.raw(["update-ref", "-m", "gitops-redis", `refs/heads/${branch}`, commit, expected ?? zero]);
   }
 
-  async deleteBranch(branch: string, expected: string): Promise<void> {
-    await this.git.raw(["update-ref", "-d", `refs/heads/${branch}`, expected]);
-  }
 
   /** Stages exactly `paths` and commits them on the current branch (init's first commit). */
   async commitPaths(paths: readonly string[], message: string): Promise<string> {
@@ -302,10 +291,6 @@ export class GitRepo {
     await this.git.raw(["remote", "add", remote, url]);
   }
 
-  async remoteBranch(remote: string, branch: string, env: Record<string, string> = {}): Promise<string | undefined> {
-    const out = await this.run(["ls-remote", "--heads", remote, `refs/heads/${branch}`], env);
-    return out.split(/\s+/)[0] || undefined;
-  }
 
   /** Fetches `refspecs` from `remote`; false when the remote cannot be reached (the caller goes on offline). */
   async fetch(remote: string, refspecs: string[], env: Record<string, string> = {}): Promise<boolean> {

@@ -100,7 +100,7 @@ function storagePrerequisite(env: EnvironmentSpec): string {
   }
 }
 
-function followUps(config: RepoConfig, env: EnvironmentSpec): string[] {
+function followUps(env: EnvironmentSpec): string[] {
   const steps: string[] = [];
   const secret = secretNotes(env);
   if (secret.length) steps.push(`Password: ${noteLines(secret).join(" ")}`);
@@ -144,7 +144,7 @@ export function pullRequestText(
     "",
     ...warningsSection(config, env),
     "### Before and after merging",
-    ...followUps(config, env).map((step, i) => `${i + 1}. ${step}`),
+    ...followUps(env).map((step, i) => `${i + 1}. ${step}`),
     "",
     `_Opened by gitops-redis from branch ${code(branch)}; re-running the same command updates this pull request._`,
   ].join("\n");

@@ -9,7 +9,6 @@ import { sentinelNodePort } from "../config/ports.js";
 import { chartKindOf } from "./charts.js";
 import { imageValues } from "./images.js";
 
-export { compareVersions } from "./charts.js";
 
 /** TLS Secret keys as cert-manager writes them. */
 export const TLS_CERT_FILES = { certFilename: "tls.crt", certKeyFilename: "tls.key", certCAFilename: "ca.crt" } as const;
