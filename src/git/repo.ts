@@ -45,11 +45,11 @@ const NO_OUTPUT = Buffer.alloc(0);
 /**
  * simple-git sleeps 50 ms after every command that printed nothing (its completion plugin guards against an `exit`
  * that arrives before the output). Most plumbing we run is silent (read-tree, update-index, update-ref, fetch), which
- * cost a run 200 ms. An empty chunk, sent once the plugin listens, skips the sleep; the result still waits for the
- * process's `close`, after which no output can be missing.
+ * cost a run 200 ms. An empty chunk, sent once the plugin listens, skips the sleep; the plugin still waits for the
+ * process's `close` (all output read), or 50 ms after its `exit`, as before.
  */
 function client(baseDir: string, trimmed = true): SimpleGit {
-  return simpleGit({ baseDir, trimmed, unsafe: TRUSTED_ENVIRONMENT, completion: { onClose: true, onExit: false } }).outputHandler(
+  return simpleGit({ baseDir, trimmed, unsafe: TRUSTED_ENVIRONMENT }).outputHandler(
     (_command, stdout) => process.nextTick(() => stdout.emit("data", NO_OUTPUT)),
   );
 }
