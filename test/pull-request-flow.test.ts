@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startGitHubStandin, type GitHubStandin } from "./support/github-standin.js";
-import { git, repoState, sandbox, type Sandbox } from "./support/repo.js";
+import { git, repoState, runCli, sandbox, type Sandbox } from "./support/repo.js";
 
 // Token-shaped, made at test time so no committed file looks like a leaked token.
 const TOKEN = ["ghp", "FlowTestToken_0123456789abcdefABCDEF"].join("_");
@@ -50,6 +50,8 @@ describe("add-env opens or updates one pull request", () => {
     const doc = JSON.parse(first.stdout) as { action: string; pr: { number: number; url: string; action: string } };
     expect(doc.action).toBe("created");
     expect(doc.pr).toMatchObject({ number: 1, action: "created" });
+    // The branch was new on the remote, so no pull request could exist for it: no search before the create.
+    expect(gh.requests.map((r) => r.operationId)).toEqual(["pulls/create", "issues/add-labels", "pulls/request-reviewers"]);
     expect(opened()).toHaveLength(1);
     const pr = opened()[0]!;
     expect(pr.title).toBe("feat(prod): add Redis environment prod (replication, 2 replicas, openebs-hostpath, nodeport 31379)");
@@ -114,12 +116,22 @@ describe("add-env opens or updates one pull request", () => {
 
   it("retries 5xx answers and a secondary rate limit, then succeeds", async () => {
     const box = await initialized();
-    gh.fault({ kind: "server-error", status: 502 }, { route: "pulls/list", times: 2 });
     gh.fault({ kind: "secondary-rate-limit", retryAfter: 2 }, { route: "pulls/create" });
+    gh.fault({ kind: "server-error", status: 502 }, { route: "issues/add-labels", times: 2 });
     const result = await box.cli(PROD);
     expect(result.code, result.stderr).toBe(0);
     expect(opened()).toHaveLength(1);
-    expect(gh.requests.filter((r) => r.operationId === "pulls/create").map((r) => r.status)).toEqual([403, 201]);
+    expect(opened()[0]!.labels).toEqual(["gitops-redis", "env:prod"]);
+    const statuses = (operationId: string) => gh.requests.filter((r) => r.operationId === operationId).map((r) => r.status);
+    expect(statuses("pulls/create")).toEqual([403, 201]);
+    expect(statuses("issues/add-labels")).toEqual([502, 502, 200]);
+
+    // A re-run with other settings searches for the open pull request, and retries the search too.
+    gh.fault({ kind: "server-error", status: 503 }, { route: "pulls/list", times: 2 });
+    const changed = await box.cli([...PROD.slice(0, -2), "--expose", "nodeport:31390"]);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain("Updated pull request #1");
+    expect(statuses("pulls/list")).toEqual([503, 503, 200]);
   });
 
   it("a rejected token ends in one line naming the permissions, with the token nowhere", async () => {
@@ -131,6 +143,18 @@ describe("add-env opens or updates one pull request", () => {
     expect(result.stdout + result.stderr).not.toContain("ghp_WrongToken");
     // The branch is pushed and kept: fixing the token and re-running resumes.
     expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBeTruthy();
+  });
+
+  it("a GITHUB_API_URL that is not a URL is refused before anything is committed or pushed", async () => {
+    const box = await initialized();
+    const state = repoState(box.repo, box.remote);
+    const result = await runCli(PROD, { cwd: box.repo, env: { ...box.env, GITHUB_API_URL: "ghe.example.com/api/v3" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n").filter(Boolean)[0]).toBe(
+      'error: invalid GITHUB_API_URL "ghe.example.com/api/v3": expected the GitHub API URL, e.g. https://ghe.example.com/api/v3',
+    );
+    expect(repoState(box.repo, box.remote)).toBe(state);
+    expect(gh.requests).toHaveLength(0);
   });
 
   it("a repository GitHub does not know is named in the error", async () => {

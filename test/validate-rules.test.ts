@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfigSchema } from "../src/config/json-schema.js";
 import { loadSchemas } from "../src/manifests/schemas.js";
-import { objectKinds, validateRepository } from "../src/validate/index.js";
+import { objectKinds, repoView, validateRepository } from "../src/validate/index.js";
 import { effectiveValuesDiff, riskList } from "../src/validate/markdown.js";
 import { FIXTURES, fixtureRepo, readTree } from "./support/fixtures.js";
 
@@ -66,12 +66,12 @@ describe("validate rules: one fixture repository per rule, with the exact findin
 
 describe("pull request body parts", () => {
   it("effectiveValuesDiff shows the merged values that change, before and after", () => {
-    const diff = effectiveValuesDiff(base(), fixtureRepo("data-safety"), "prod");
+    const diff = effectiveValuesDiff(repoView(base()), repoView(fixtureRepo("data-safety")), "prod");
     expect(diff).toBe(
       ["#### Effective values of `prod`", "", "| key | before | after |", "|---|---|---|", '| `master.persistence.size` | `"8Gi"` | `"16Gi"` |', ""].join("\n"),
     );
-    expect(effectiveValuesDiff(new Map(), base(), "prod")).toContain("(new environment)");
-    expect(effectiveValuesDiff(base(), base(), "prod")).toContain("No change to the values Helm sees.");
+    expect(effectiveValuesDiff(repoView(new Map()), repoView(base()), "prod")).toContain("(new environment)");
+    expect(effectiveValuesDiff(repoView(base()), repoView(base()), "prod")).toContain("No change to the values Helm sees.");
   });
 
   it("riskList puts destructive changes first, then errors, then warnings", async () => {

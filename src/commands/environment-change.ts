@@ -13,18 +13,21 @@ import { defaultBranchOf } from "../config/default-branch.js";
 import { environmentToData } from "../config/serialize.js";
 import { connectionNotes, describeEnvironment, environmentInputPaths, planEnvironmentFiles } from "../plan/environment.js";
 import { environmentWarnings, secretNotes } from "../plan/notes.js";
-import { pullRequestText } from "../plan/pull-request.js";
+import { pullRequestText, type PullRequestText } from "../plan/pull-request.js";
 import { environmentFromFlags, flagLabel, type EnvFlags } from "./env-options.js";
 import type { CommandContext } from "./context.js";
 import {
   REMOTE,
   fetchRemote,
   gitHubTarget,
+  loadPullRequestModules,
   manualPullRequestHint,
   openPullRequest,
   pushBranch,
   remoteAccess,
   trackingRef,
+  type GitHubTarget,
+  type PullRequestModules,
   type PullRequestOutcome,
   type RemoteAccess,
 } from "./publish.js";
@@ -174,9 +177,13 @@ export async function runEnvironmentChange(
 ): Promise<void> {
   const { out } = ctx;
   const online = options.push !== false && !options.dryRun;
+  const token = resolveToken(ctx.env);
+  const prModules = online && token ? loadPullRequestModules() : undefined;
   let loaded = await loadRepository(ctx, { online });
   const { config } = loaded;
   const spec = resolveSpec(action, name, options, config);
+  // Checked before anything is written: the API URL can come from the environment or the config.
+  const target = loaded.access && online ? gitHubTarget(config, loaded.access.url, options.apiUrl, ctx.env) : undefined;
   const existing = config.environments[name];
 
   if (action === "add-env" && existing) {
@@ -212,23 +219,28 @@ export async function runEnvironmentChange(
     return;
   }
 
-  let pushed = false;
   const { access } = loaded;
-  if (access && options.push !== false) {
-    const remoteTip = await loaded.repo.resolve(trackingRef(branch));
-    if (!loaded.online || remoteTip !== built.commit) {
-      try {
-        await pushBranch(loaded.repo, access, branch, true);
-      } catch (error) {
-        if (!(error instanceof PushRejected)) throw error;
-        // The remote branch moved since we looked: rebuild on the current default branch and try once more.
-        out.warn(`${error.message}; rebuilding ${branch} on the current ${config.defaultBranch}`);
-        loaded = await loadRepository(ctx, { online: true });
-        built = (await buildBranch(loaded, resolveSpec(action, name, options, loaded.config), branch, message)) ?? built;
-        await pushBranch(loaded.repo, access, branch, true);
-      }
-      pushed = true;
+  const remoteTip = access ? await loaded.repo.resolve(trackingRef(branch)) : undefined;
+  // The pull request's text reads the repository; it is prepared while git pushes.
+  const review = (change: BuiltChange) =>
+    prModules && target && token ? guarded(reviewText(prModules, action, loaded, spec, branch, message, change)) : undefined;
+  let text = review(built);
+  let pushed = false;
+  let rebuilt = false;
+  if (access && options.push !== false && (!loaded.online || remoteTip !== built.commit)) {
+    try {
+      await pushBranch(loaded.repo, access, branch, true);
+    } catch (error) {
+      if (!(error instanceof PushRejected)) throw error;
+      // The remote branch moved since we looked: rebuild on the current default branch and try once more.
+      out.warn(`${error.message}; rebuilding ${branch} on the current ${config.defaultBranch}`);
+      loaded = await loadRepository(ctx, { online: true });
+      built = (await buildBranch(loaded, resolveSpec(action, name, options, loaded.config), branch, message)) ?? built;
+      text = review(built);
+      rebuilt = true;
+      await pushBranch(loaded.repo, access, branch, true);
     }
+    pushed = true;
   }
 
   const files = [...built.changes.keys()];
@@ -241,20 +253,49 @@ export async function runEnvironmentChange(
   }
   if (pushed) out.info(`Pushed ${branch} to ${REMOTE}.`);
 
-  const pr = await publishPullRequest(action, loaded, spec, branch, message, built, options, ctx, pushed || built.result === "unchanged");
+  // Only a branch that was not on the remote before this run can have no pull request yet.
+  const newHead = loaded.online && remoteTip === undefined && pushed && !rebuilt;
+  const pr = await publishPullRequest(loaded, spec, branch, message, options, ctx, { target, token, modules: prModules, text, newHead });
   out.json({ action: built.result, env: name, branch, commit: built.commit, files, pr: pr ? { number: pr.number, url: pr.url, action: pr.action } : null });
 }
 
-async function publishPullRequest(
+/** A promise awaited later: until then its failure must not count as unhandled. */
+function guarded<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+async function reviewText(
+  modules: Promise<PullRequestModules>,
   action: ChangeAction,
   loaded: LoadedRepo,
   spec: EnvironmentSpec,
   branch: string,
   title: string,
   built: BuiltChange,
+): Promise<PullRequestText> {
+  const { whatChanges } = await modules;
+  const summary = await whatChanges(loaded.repo, loaded.base, built.changes, spec.name);
+  return pullRequestText(action, loaded.config, spec, title, built.changes, built.current, branch, summary);
+}
+
+interface PullRequestPlan {
+  target: GitHubTarget | undefined;
+  token: string | undefined;
+  modules: Promise<PullRequestModules> | undefined;
+  /** Prepared while the branch was pushed; present when target, token and modules are. */
+  text: Promise<PullRequestText> | undefined;
+  newHead: boolean;
+}
+
+async function publishPullRequest(
+  loaded: LoadedRepo,
+  spec: EnvironmentSpec,
+  branch: string,
+  title: string,
   options: ChangeOptions,
   ctx: CommandContext,
-  onRemote: boolean,
+  plan: PullRequestPlan,
 ): Promise<PullRequestOutcome | undefined> {
   const { out } = ctx;
   const { config, access } = loaded;
@@ -266,22 +307,19 @@ async function publishPullRequest(
     out.info(`Then ${manualPullRequestHint(undefined, branch, base, title)}; merging it lets ${CONTROLLER_TITLES[config.controller]} deploy ${spec.name}.`);
     return undefined;
   }
-  const target = gitHubTarget(config, access.url, options.apiUrl, ctx.env);
-  const token = resolveToken(ctx.env);
-  if (!target || !token || !onRemote) {
+  const { target, token } = plan;
+  if (!target || !token || !plan.modules || !plan.text) {
     const why = !target ? `${REMOTE} is not a GitHub repository and gitops-redis.yaml names none (init --github owner/repo)` : "GITHUB_TOKEN and GH_TOKEN are not set";
     if (options.requirePr) throw new RemoteError(`cannot open the pull request: ${why}`, { hint: manualPullRequestHint(target, branch, base, title) });
     out.warn(`no pull request opened: ${why}`);
     out.info(`Next: ${manualPullRequestHint(target, branch, base, title)}`);
     return undefined;
   }
-  const { whatChanges } = await import("./what-changes.js");
-  const summary = await whatChanges(loaded.repo, loaded.base, built.changes, spec.name);
-  const text = pullRequestText(action, config, spec, title, built.changes, built.current, branch, summary);
   const pr = await openPullRequest(
+    await plan.modules,
     target,
     token,
-    { ...text, head: branch, base, reviewers: options.reviewer ?? [], draft: Boolean(options.draft) },
+    { ...(await plan.text), head: branch, base, reviewers: options.reviewer ?? [], draft: Boolean(options.draft), newHead: plan.newHead },
     ctx,
   );
   const said = { created: "Opened pull request", updated: "Updated pull request", unchanged: "Pull request is up to date:" };

@@ -65,8 +65,12 @@ export function gitHubTarget(config: RepoConfig, originUrl: string | undefined, 
   if (!config.github && remote && !knownGitHub && !apiUrlFlag && !env.GITHUB_API_URL) return undefined;
   if (!slug) return undefined;
   const [owner, repo] = slug.split("/") as [string, string];
-  const apiUrl = apiUrlFlag ?? env.GITHUB_API_URL ?? config.github?.apiUrl ?? apiUrlFor(remote?.host ?? "github.com");
-  if (!/^https?:\/\/\S+$/.test(apiUrl)) throw new UsageError(`invalid --api-url ${JSON.stringify(apiUrl)}: expected the GitHub API URL, e.g. https://ghe.example.com/api/v3`);
+  const [field, apiUrl] =
+    apiUrlFlag !== undefined ? ["--api-url", apiUrlFlag]
+    : env.GITHUB_API_URL ? ["GITHUB_API_URL", env.GITHUB_API_URL]
+    : config.github?.apiUrl !== undefined ? ["github.apiUrl", config.github.apiUrl]
+    : ["--api-url", apiUrlFor(remote?.host ?? "github.com")];
+  if (!/^https?:\/\/\S+$/.test(apiUrl)) throw new UsageError(`invalid ${field} ${JSON.stringify(apiUrl)}: expected the GitHub API URL, e.g. https://ghe.example.com/api/v3`);
   return { owner, repo, apiUrl: apiUrl.replace(/\/+$/, "") };
 }
 
@@ -76,16 +80,37 @@ export interface PullRequestOutcome {
   url: string;
 }
 
+export interface PullRequestModules {
+  whatChanges: typeof import("./what-changes.js").whatChanges;
+  createGitHubClient: typeof import("../github/client.js").createGitHubClient;
+  upsertPullRequest: typeof import("../github/pull-request.js").upsertPullRequest;
+  mapGitHubError: typeof import("../github/pull-request.js").mapGitHubError;
+}
+
+/**
+ * Starts loading what opening a pull request needs (Octokit, the validate rules, Node's HTTP client), so it compiles
+ * while git processes run instead of after them. Only called when a pull request may be opened.
+ */
+export function loadPullRequestModules(): Promise<PullRequestModules> {
+  const modules = Promise.all([import("./what-changes.js"), import("../github/client.js"), import("../github/pull-request.js")]).then(
+    ([{ whatChanges }, { createGitHubClient }, { upsertPullRequest, mapGitHubError }]) => {
+      // Node loads its fetch implementation (undici) on first use; touching one of its globals loads it now.
+      void globalThis.Headers;
+      return { whatChanges, createGitHubClient, upsertPullRequest, mapGitHubError };
+    },
+  );
+  // Awaited only if the run gets that far; a failure is reported there, not as an unhandled rejection.
+  modules.catch(() => undefined);
+  return modules;
+}
+
 export async function openPullRequest(
+  { createGitHubClient, upsertPullRequest, mapGitHubError }: PullRequestModules,
   target: GitHubTarget,
   token: string,
-  request: PullRequestText & { head: string; base: string; reviewers: string[]; draft: boolean },
+  request: PullRequestText & { head: string; base: string; reviewers: string[]; draft: boolean; newHead: boolean },
   ctx: CommandContext,
 ): Promise<PullRequestOutcome> {
-  const [{ createGitHubClient }, { upsertPullRequest, mapGitHubError }] = await Promise.all([
-    import("../github/client.js"),
-    import("../github/pull-request.js"),
-  ]);
   const warn = (message: string) => ctx.out.warn(message);
   const octokit = createGitHubClient({
     token,

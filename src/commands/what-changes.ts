@@ -3,7 +3,7 @@
  * repository as the branch leaves it (destructive changes first). Loaded only when a pull request is opened.
  */
 import type { GitRepo } from "../git/repo.js";
-import { validateRepository } from "../validate/index.js";
+import { checkRepository } from "../validate/index.js";
 import { isValidatedPath } from "../validate/load.js";
 import { effectiveValuesDiff, riskList } from "../validate/markdown.js";
 
@@ -21,6 +21,6 @@ export async function whatChanges(
   }
   // Without the schema rule: the objects are generated from validated input, importing the models costs about
   // 100 ms, and the repository's CI runs the full `gitops-redis validate` on the pull request anyway.
-  const findings = validateRepository(headFiles, { baseFiles });
-  return `${riskList(findings)}\n${effectiveValuesDiff(baseFiles, headFiles, env)}`;
+  const { findings, view, base: baseView } = checkRepository(headFiles, { baseFiles });
+  return `${riskList(findings)}\n${effectiveValuesDiff(baseView, view, env)}`;
 }

@@ -16,6 +16,11 @@ export interface PullRequestInput {
   draft?: boolean;
   /** Hidden HTML comment identifying what the pull request is for, e.g. `<!-- gitops-redis:env=prod -->`. */
   marker: string;
+  /**
+   * The head branch did not exist on the remote before this run pushed it. GitHub closes a pull request whose head
+   * branch is deleted, so none can be open for it: create without searching first (a lost race still adopts).
+   */
+  newHead?: boolean;
 }
 
 export interface PullRequestResult {
@@ -107,7 +112,7 @@ async function findOrCreate(
   input: PullRequestInput,
   body: string,
 ): Promise<{ pr: PullRequestSummary; created: boolean }> {
-  const existing = await findOpenByHead(octokit, input);
+  const existing = input.newHead ? undefined : await findOpenByHead(octokit, input);
   if (existing) return { pr: existing, created: false };
   try {
     const { data } = await octokit.rest.pulls.create({

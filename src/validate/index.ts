@@ -24,6 +24,11 @@ export function repoView(files: RepoFiles, findings: Finding[] = []): RepoView {
 }
 
 export function validateRepository(files: RepoFiles, options: ValidateOptions = {}): Finding[] {
+  return checkRepository(files, options).findings;
+}
+
+/** The findings, with the repository as the rules saw it (and the base, when given) for callers that read it too. */
+export function checkRepository(files: RepoFiles, options: ValidateOptions = {}): { findings: Finding[]; view: RepoView; base?: RepoView } {
   const findings: Finding[] = [];
   const parsed = parseFiles(files, findings);
   const view = buildRepoView(parsed);
@@ -36,12 +41,13 @@ export function validateRepository(files: RepoFiles, options: ValidateOptions = 
   findings.push(...checkSecrets(files, parsed));
   findings.push(...checkChartKeys(view));
   findings.push(...checkImages(view));
+  let base: RepoView | undefined;
   if (options.baseFiles) {
     // Most files are the same on both sides of a change: parse only what differs; syntax errors of the base are not ours to report.
-    const base = buildRepoView(parseFiles(options.baseFiles, [], parsed));
+    base = buildRepoView(parseFiles(options.baseFiles, [], parsed));
     findings.push(...checkDataSafety(base, view));
   }
-  return sortFindings(findings);
+  return { findings: sortFindings(findings), view, base };
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1 } as const;

@@ -1,6 +1,6 @@
 /** The "What changes" parts of a pull request body: effective values per environment, and the risk list. Pure. */
-import { repoView } from "./index.js";
-import type { Finding, RepoFiles } from "./types.js";
+import type { RepoView } from "./repo.js";
+import type { Finding } from "./types.js";
 import { isPlainObject } from "../yaml.js";
 
 function flatten(value: unknown, prefix = "", out = new Map<string, unknown>()): Map<string, unknown> {
@@ -14,11 +14,11 @@ const cell = (value: unknown): string => (value === undefined ? "" : `\`${JSON.s
 
 /**
  * A table of the effective values of `env` (values/base.yaml + envs/<env>/values.yaml, merged as Helm merges
- * them) that differ between `baseFiles` (the default branch) and `headFiles` (the change).
+ * them) that differ between `base` (the default branch) and `head` (the change).
  */
-export function effectiveValuesDiff(baseFiles: RepoFiles, headFiles: RepoFiles, env: string): string {
-  const before = repoView(baseFiles).envs.find((e) => e.name === env);
-  const after = repoView(headFiles).envs.find((e) => e.name === env);
+export function effectiveValuesDiff(base: RepoView | undefined, head: RepoView, env: string): string {
+  const before = base?.envs.find((e) => e.name === env);
+  const after = head.envs.find((e) => e.name === env);
   const title = `#### Effective values of \`${env}\``;
   if (!before && !after) return `${title}\n\nNo environment ${env} on either side.\n`;
   const a = flatten(before?.values ?? {});

@@ -182,6 +182,24 @@ describe("upsertPullRequest", () => {
     expect(gh.pullRequests("acme", "redis-gitops")[0]?.title).toBe(input.title);
   });
 
+  it("for a head branch new on the remote, creates without searching first", async () => {
+    const result = await upsertPullRequest(octokit, { ...input, newHead: true });
+
+    expect(result).toMatchObject({ action: "created", number: 1 });
+    expect(gh.requests.map((r) => r.operationId)).toEqual(["pulls/create", "issues/add-labels", "pulls/request-reviewers"]);
+  });
+
+  it("for a head branch said to be new that already has a pull request, adopts it after GitHub's 422", async () => {
+    gh.seedPullRequest("acme", "redis-gitops", { head: input.head, title: "older title", body: "older body" });
+
+    const result = await upsertPullRequest(octokit, { ...input, newHead: true });
+
+    expect(result).toMatchObject({ action: "updated", number: 1 });
+    expect(calls("pulls/create").map((r) => r.status)).toEqual([422]);
+    expect(gh.pullRequests("acme", "redis-gitops")).toHaveLength(1);
+    expect(gh.pullRequests("acme", "redis-gitops")[0]?.title).toBe(input.title);
+  });
+
   it("keeps going when labels or reviewers cannot be set, with one warning each", async () => {
     gh.fault({ kind: "forbidden" }, { route: "issues/add-labels" });
     gh.fault({ kind: "server-error", status: 500 }, { route: "pulls/request-reviewers", times: Infinity });
