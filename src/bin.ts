@@ -8,8 +8,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   streams: { stdout: process.stdout, stderr: process.stderr },
 });
+// Left to itself, Node waits at exit for V8's background work (optimizing compiles, concurrent GC) that a finished
+// command has no use for: 20-40 ms of an add-env. Exit as soon as what we wrote has been flushed.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((flushed) => stream.write("", () => flushed()))));
+process.exit(code);
