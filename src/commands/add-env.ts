@@ -1,12 +1,27 @@
+import { GitRepo } from "../git/repo.js";
 import type { CommandContext } from "./context.js";
-import { runEnvironmentChange, type ChangeOptions } from "./environment-change.js";
+import type { ChangeAction, ChangeOptions } from "./environment-change.js";
+import { startRepository } from "./repository-start.js";
 
 /** `gitops-redis add-env <name>`: a new environment on branch gitops-redis/add-env-<name>. */
 export function runAddEnv(name: string, options: ChangeOptions, ctx: CommandContext): Promise<void> {
-  return runEnvironmentChange("add-env", name, options, ctx);
+  return runChange("add-env", name, options, ctx);
 }
 
 /** `gitops-redis set <name>`: change an environment that is on the default branch. */
 export function runSet(name: string, options: ChangeOptions, ctx: CommandContext): Promise<void> {
-  return runEnvironmentChange("set", name, options, ctx);
+  return runChange("set", name, options, ctx);
+}
+
+async function runChange(action: ChangeAction, name: string, options: ChangeOptions, ctx: CommandContext): Promise<void> {
+  const repo = new GitRepo(ctx.cwd, ctx.env);
+  try {
+    // git starts reading while the planning code loads.
+    const start = startRepository(repo, ctx);
+    start.catch(() => undefined);
+    const { changeEnvironment } = await import("./environment-change.js");
+    await changeEnvironment(repo, start, action, name, options, ctx);
+  } finally {
+    repo.close();
+  }
 }

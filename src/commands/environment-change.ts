@@ -24,7 +24,6 @@ import {
   manualPullRequestHint,
   openPullRequest,
   pushBranch,
-  remoteAccess,
   trackingRef,
   type GitHubTarget,
   type PullRequestModules,
@@ -32,6 +31,7 @@ import {
   type RemoteAccess,
 } from "./publish.js";
 import { formatDiff } from "./diff.js";
+import { startRepository, type RepositoryStart } from "./repository-start.js";
 
 export interface ChangeOptions extends EnvFlags {
   dryRun?: boolean;
@@ -68,16 +68,16 @@ async function chooseBase(repo: GitRepo, local: string | undefined, remote: stri
   return local;
 }
 
-export async function loadRepository(ctx: CommandContext, options: { online: boolean }): Promise<LoadedRepo> {
-  const repo = new GitRepo(ctx.cwd, ctx.env);
-  // Independent reads at once: each is a git process, and their start-up is most of a run's time.
-  const [isRoot, access] = await Promise.all([repo.isRepoRoot(), remoteAccess(repo, ctx).catch(() => undefined), repo.currentBranch().catch(() => undefined)]);
+export async function loadRepository(
+  repo: GitRepo,
+  ctx: CommandContext,
+  options: { online: boolean },
+  start: Promise<RepositoryStart> = startRepository(repo, ctx),
+): Promise<LoadedRepo> {
+  const { isRoot, access, current, headConfig } = await start;
   if (!isRoot) {
     throw new UsageError(`${ctx.cwd} is not the top of a git repository`, { hint: "run gitops-redis init first, or cd into the repository" });
   }
-  // The checked-out branch's config names the default branch; without a branch (detached HEAD), HEAD's does.
-  const current = await repo.currentBranch();
-  const headConfig = current ? await repo.readFile(`refs/heads/${current}`, CONFIG_FILE) : await repo.readFile("HEAD", CONFIG_FILE);
   const defaultBranch = defaultBranchOf(headConfig) ?? current ?? "main";
   let online = false;
   if (access && options.online) {
@@ -164,12 +164,15 @@ async function buildBranch(
   if (checkedOut && (await repo.dirtyPaths()).length) {
     throw new ConflictError(`${branch} is checked out with uncommitted changes`, { hint: `commit or stash them, or git switch ${config.defaultBranch}` });
   }
-  await repo.setBranch(branch, built.commit, tip);
+  await repo.setBranch(branch, built, tip);
   if (checkedOut) await repo.syncWorkTree();
   return { commit: built.commit, result: tip ? "updated" : "created", changes, current };
 }
 
-export async function runEnvironmentChange(
+/** add-env and set once `start` (see add-env.ts) has begun reading `repo`; the caller closes `repo`. */
+export async function changeEnvironment(
+  repo: GitRepo,
+  start: Promise<RepositoryStart>,
   action: ChangeAction,
   name: string,
   options: ChangeOptions,
@@ -179,7 +182,7 @@ export async function runEnvironmentChange(
   const online = options.push !== false && !options.dryRun;
   const token = resolveToken(ctx.env);
   const prModules = online && token ? loadPullRequestModules() : undefined;
-  let loaded = await loadRepository(ctx, { online });
+  let loaded = await loadRepository(repo, ctx, { online }, start);
   const { config } = loaded;
   const spec = resolveSpec(action, name, options, config);
   // Checked before anything is written: the API URL can come from the environment or the config.
@@ -234,7 +237,7 @@ export async function runEnvironmentChange(
       if (!(error instanceof PushRejected)) throw error;
       // The remote branch moved since we looked: rebuild on the current default branch and try once more.
       out.warn(`${error.message}; rebuilding ${branch} on the current ${config.defaultBranch}`);
-      loaded = await loadRepository(ctx, { online: true });
+      loaded = await loadRepository(repo, ctx, { online: true });
       built = (await buildBranch(loaded, resolveSpec(action, name, options, loaded.config), branch, message)) ?? built;
       text = review(built);
       rebuilt = true;

@@ -67,6 +67,15 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   const dir = resolve(ctx.cwd, dirArg ?? ".");
   const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
   const repo = new GitRepo(dir, ctx.env);
+  try {
+    await initRepository(repo, dir, exists, options, ctx);
+  } finally {
+    repo.close();
+  }
+}
+
+async function initRepository(repo: GitRepo, dir: string, exists: boolean, options: InitOptions, ctx: CommandContext): Promise<void> {
+  const { out } = ctx;
   const isRepo = exists && (await repo.isRepoRoot());
 
   if (isRepo && (await readFileIfExists(join(dir, CONFIG_FILE))) !== undefined) {

@@ -3,12 +3,12 @@
  * Environment branches are built with plumbing on a temporary index, so the user's working tree and index are
  * never touched by add-env and a half-finished run leaves nothing behind but unreferenced objects.
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { RemoteError } from "../errors.js";
+import { ObjectReader } from "./object-reader.js";
 
 export interface CommitRequest {
   /** Commit to build on (its tree is the starting point). */
@@ -67,6 +67,9 @@ export class GitRepo {
   private identityEnv: Record<string, string> | undefined;
   /** refname -> commit and tree, read once with for-each-ref; dropped whenever we or a fetch move a ref. */
   private refCache: Promise<RefTable> | undefined;
+  private reader: ObjectReader | undefined;
+  /** A fetch moved remote-tracking refs since the table was read: those are asked of git one by one. */
+  private remotesMoved = false;
 
   constructor(readonly dir: string, private readonly baseEnv: NodeJS.ProcessEnv = process.env) {}
 
@@ -76,12 +79,27 @@ export class GitRepo {
     return this.client;
   }
 
+  /** Objects are read through one long-lived `git cat-file --batch`, started on the first read. */
+  private get objects(): ObjectReader {
+    this.reader ??= new ObjectReader(this.dir, cleanEnv(this.baseEnv));
+    return this.reader;
+  }
+
+  /** Ends the object reader's git process. The repository stays usable: a later read starts a new one. */
+  close(): void {
+    this.reader?.close();
+    this.reader = undefined;
+  }
+
   private run(args: string[], env?: Record<string, string>): Promise<string> {
     const git = env ? client(this.dir).env({ ...cleanEnv(this.baseEnv), ...env }) : this.git;
     return git.raw(args);
   }
 
   async isRepoRoot(): Promise<boolean> {
+    // A .git here (a directory, or a file for worktrees and submodules) is what rev-parse finds first: no process
+    // needed. GIT_DIR or GIT_WORK_TREE change the answer, so with them git is asked.
+    if (!this.baseEnv.GIT_DIR && !this.baseEnv.GIT_WORK_TREE && (await stat(join(this.dir, ".git")).catch(() => undefined))) return true;
     try {
       const top = await this.git.raw(["rev-parse", "--show-toplevel"]);
       const { realpath } = await import("node:fs/promises");
@@ -112,20 +130,18 @@ export class GitRepo {
 
   private forgetRefs(): void {
     this.refCache = undefined;
+    this.remotesMoved = false;
   }
 
   /** The commit a full branch or remote-tracking ref points at, from one for-each-ref per run. */
   async refCommit(ref: `refs/${string}`): Promise<string | undefined> {
+    if (this.remotesMoved && ref.startsWith("refs/remotes/")) return (await this.objects.read(`${ref}^{commit}`).catch(() => undefined))?.id;
     return (await this.refs()).refs.get(ref)?.commit;
   }
 
   async resolve(ref: string): Promise<string | undefined> {
     if (/^refs\/(heads|remotes)\//.test(ref)) return this.refCommit(ref as `refs/${string}`);
-    try {
-      return await this.git.raw(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]) || undefined;
-    } catch {
-      return undefined;
-    }
+    return (await this.objects.read(`${ref}^{commit}`).catch(() => undefined))?.id;
   }
 
   async currentBranch(): Promise<string | undefined> {
@@ -145,18 +161,18 @@ export class GitRepo {
   }
 
 
+  /** The file as committed (no filters, no trimming), or undefined when `ref` has no such file. */
   async readFile(ref: string, path: string): Promise<string | undefined> {
-    try {
-      // --textconv off, no trimming: the bytes as committed.
-      return await client(this.dir, false).env(cleanEnv(this.baseEnv)).raw(["show", `${ref}:${path}`]);
-    } catch {
-      return undefined;
-    }
+    const object = await this.objects.read(`${ref}:${path}`).catch(() => undefined);
+    return object?.type === "blob" ? object.content.toString("utf8") : undefined;
   }
 
+  /** The files of `paths` that `ref` has, in the order asked. */
   async readFiles(ref: string, paths: readonly string[]): Promise<Map<string, string>> {
-    const wanted = new Set(paths);
-    return this.readBlobs(ref, (path) => wanted.has(path), paths);
+    const texts = await Promise.all(paths.map((path) => this.readFile(ref, path)));
+    const files = new Map<string, string>();
+    paths.forEach((path, i) => texts[i] !== undefined && files.set(path, texts[i]!));
+    return files;
   }
 
 
@@ -166,39 +182,25 @@ export class GitRepo {
     return out.split("\0").filter(Boolean);
   }
 
-  /** Contents of the files of one commit that `wanted` selects, through one `git ls-tree` and one `git cat-file --batch`. */
-  async readBlobs(commit: string, wanted: (path: string) => boolean, pathspecs: readonly string[] = []): Promise<Map<string, string>> {
-    const files = new Map<string, string>();
-    const listing = await this.git.raw(["ls-tree", "-r", "-z", commit, ...(pathspecs.length ? ["--", ...pathspecs] : [])]);
+  /** Contents of the files of one commit that `wanted` selects: one `git ls-tree`, then the object reader. */
+  async readBlobs(commit: string, wanted: (path: string) => boolean): Promise<Map<string, string>> {
+    const listing = await this.git.raw(["ls-tree", "-r", "-z", commit]);
     const blobs: { path: string; id: string }[] = [];
     for (const entry of listing.split("\0")) {
       const match = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
       if (match?.[1] && match[2] !== undefined && wanted(match[2])) blobs.push({ id: match[1], path: match[2] });
     }
-    if (blobs.length === 0) return files;
-    const output = await new Promise<Buffer>((resolve, reject) => {
-      const child = spawn("git", ["cat-file", "--batch"], { cwd: this.dir, env: cleanEnv(this.baseEnv) });
-      const chunks: Buffer[] = [];
-      child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-      child.on("error", reject);
-      child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited with ${code}`))));
-      child.stdin.end(blobs.map((b) => `${b.id}\n`).join(""));
-    });
-    let offset = 0;
-    for (const { path } of blobs) {
-      const newline = output.indexOf(10, offset);
-      const size = /^[0-9a-f]+ blob (\d+)$/.exec(output.subarray(offset, newline).toString("utf8"))?.[1];
-      offset = newline + 1;
-      if (size === undefined) continue;
-      files.set(path, output.subarray(offset, offset + Number(size)).toString("utf8"));
-      offset += Number(size) + 1;
-    }
+    const objects = await Promise.all(blobs.map((blob) => this.objects.read(blob.id)));
+    const files = new Map<string, string>();
+    blobs.forEach(({ path }, i) => objects[i] && files.set(path, objects[i]!.content.toString("utf8")));
     return files;
   }
 
   async treeOf(commit: string): Promise<string> {
     for (const entry of (await this.refs()).refs.values()) if (entry.commit === commit) return entry.tree;
-    return this.git.raw(["rev-parse", `${commit}^{tree}`]);
+    const tree = await this.objects.read(`${commit}^{tree}`);
+    if (!tree) throw new Error(`git: ${commit} has no tree`);
+    return tree.id;
   }
 
   /** Runs a committing git command with the user's identity; only when git has none, with gitops-redis's. */
@@ -268,11 +270,14 @@ export class GitRepo {
     return (await this.git.raw(["hash-object", "-w", "--no-filters", "--", ...files])).split("\n");
   }
 
-  /** Moves `branch` to `commit`, failing if it moved since we read `expected` (undefined = must not exist). */
-  async setBranch(branch: string, commit: string, expected: string | undefined): Promise<void> {
+  /** Moves `branch` to `target`, failing if it moved since we read `expected` (undefined = must not exist). */
+  async setBranch(branch: string, target: CommitResult, expected: string | undefined): Promise<void> {
     const zero = "0".repeat(40);
-    this.forgetRefs();
-    await this.git.raw(["update-ref", "-m", "gitops-redis", `refs/heads/${branch}`, commit, expected ?? zero]);
+    const table = this.refCache;
+    this.refCache = undefined;
+    await this.git.raw(["update-ref", "-m", "gitops-redis", `refs/heads/${branch}`, target.commit, expected ?? zero]);
+    // Only this ref moved: keep the table read before, instead of running for-each-ref again.
+    if (table) this.refCache = table.then((t) => (t.refs.set(`refs/heads/${branch}`, target), t));
   }
 
 
@@ -305,8 +310,12 @@ export class GitRepo {
   /** Fetches `refspecs` from `remote`; false when the remote cannot be reached (the caller goes on offline). */
   async fetch(remote: string, refspecs: string[], env: Record<string, string> = {}): Promise<boolean> {
     try {
-      this.forgetRefs();
-      await this.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, ...refspecs], { GIT_TERMINAL_PROMPT: "0", ...env });
+      // Only remote-tracking refs move; the table stays right for the rest (and commit -> tree never changes).
+      this.remotesMoved = true;
+      // A narrow fetch of a few refs: no forced-update report (output is quiet) and no auto maintenance, which is
+      // left to the user's own git commands; each would cost a run time for nothing it uses.
+      const quiet = ["--quiet", "--no-tags", "--no-write-fetch-head", "--no-show-forced-updates", "--no-auto-maintenance"];
+      await this.run(["fetch", ...quiet, remote, ...refspecs], { GIT_TERMINAL_PROMPT: "0", ...env });
       return true;
     } catch {
       return false;

@@ -48,16 +48,20 @@ export async function readBaseFiles(
   baseRef?: string,
 ): Promise<{ ref: string; files: Map<string, string> } | undefined> {
   const repo = new GitRepo(dir, env);
-  if (!(await repo.isRepoRoot())) return undefined;
-  const branch = defaultBranchOf(head.get(CONFIG_FILE)) ?? "main";
-  const candidates = baseRef ? [baseRef] : [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`];
-  for (const ref of candidates) {
-    const commit = await repo.resolve(ref);
-    if (!commit) continue;
-    // data-safety compares values and the config; manifests are not read.
-    return { ref, files: await repo.readBlobs(commit, isComparedPath) };
+  try {
+    if (!(await repo.isRepoRoot())) return undefined;
+    const branch = defaultBranchOf(head.get(CONFIG_FILE)) ?? "main";
+    const candidates = baseRef ? [baseRef] : [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`];
+    for (const ref of candidates) {
+      const commit = await repo.resolve(ref);
+      if (!commit) continue;
+      // data-safety compares values and the config; manifests are not read.
+      return { ref, files: await repo.readBlobs(commit, isComparedPath) };
+    }
+    return undefined;
+  } finally {
+    repo.close();
   }
-  return undefined;
 }
 
 const isComparedPath = (path: string): boolean =>
