@@ -19,5 +19,7 @@ await build({
   // CommonJS libraries inside an ESM bundle still call require() for Node's built-ins.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __gitopsRedisRequire } from 'node:module';\nconst require = __gitopsRedisRequire(import.meta.url);" },
   sourcemap: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
 });
