@@ -1,4 +1,5 @@
 /** The git adapter's reads and writes, against real repositories. */
+import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -86,3 +87,61 @@ describe("GitRepo reads objects through one cat-file process", () => {
     expect(await repo.resolve("refs/heads/main")).toBe(origin.head);
   });
 });
+
+describe("GitRepo.commitOnto builds a commit from the parent's tree and the changes alone", () => {
+  const listing = (dir: string, ref: string) => git(dir, ["ls-tree", "-r", "--format=%(objectmode) %(path)", ref]);
+
+  it("writes new nested directories, replaces files, drops directories left empty, and keeps the rest", async () => {
+    const { dir, repo, head } = repository({
+      "keep/a.yaml": "keep\n",
+      "keep/deep/b.yaml": "deep\n",
+      "gone/only.yaml": "bye\n",
+      "gone/sub/x.yaml": "bye\n",
+      "config.yaml": "old\n",
+      "was-a-file": "file\n",
+    });
+    const changes = new Map<string, string | null>([
+      ["config.yaml", "new\n"],
+      ["envs/prod/manifests/storageclass.yaml", "kind: StorageClass\n"],
+      ["envs/prod/values.yaml", "a: 1\n"],
+      ["gone/only.yaml", null],
+      ["gone/sub/x.yaml", null],
+      ["was-a-file", null],
+      ["was-a-file/now.yaml", "dir\n"],
+    ]);
+    const built = await repo.commitOnto({ parent: head, changes, message: "change" });
+    expect(built).toBeDefined();
+    expect(listing(dir, built!.commit).split("\n")).toEqual([
+      "100644 config.yaml",
+      "100644 envs/prod/manifests/storageclass.yaml",
+      "100644 envs/prod/values.yaml",
+      "100644 keep/a.yaml",
+      "100644 keep/deep/b.yaml",
+      "100644 was-a-file/now.yaml",
+    ]);
+    expect(git(dir, ["show", `${built!.commit}:config.yaml`])).toBe("new");
+    expect(git(dir, ["rev-parse", `${built!.commit}^{tree}`])).toBe(built!.tree);
+    expect(git(dir, ["rev-parse", `${built!.commit}^`])).toBe(head);
+    expect(git(dir, ["rev-parse", `${built!.commit}:keep`])).toBe(git(dir, ["rev-parse", `${head}:keep`]));
+    // Well-formed objects, entries in git's order.
+    expect(() => git(dir, ["fsck", "--strict", "--no-dangling"])).not.toThrow();
+    // Nothing but objects: no branch moved, the index and work tree are as they were.
+    expect(git(dir, ["rev-parse", "main"])).toBe(head);
+    expect(git(dir, ["status", "--porcelain"])).toBe("");
+  });
+
+  it("gives the same tree git's own index would, and nothing when the tree would not change", async () => {
+    const { dir, repo, head } = repository({ "a/b.yaml": "b\n", "a/c.yaml": "c\n", "a-b.yaml": "x\n", "a.yaml": "y\n" });
+    const changes = new Map<string, string | null>([["a/b.yaml", "b2\n"], ["a.b/z.yaml", "z\n"], ["a0", "0\n"]]);
+    const built = await repo.commitOnto({ parent: head, changes, message: "change" });
+    const env = { ...gitEnv(dir), GIT_INDEX_FILE: join(dir, ".git", "scratch-index") };
+    git(dir, ["read-tree", head], env);
+    for (const [path, content] of changes) {
+      const id = execFileSync("git", ["hash-object", "-w", "--stdin"], { cwd: dir, env, input: content!, encoding: "utf8" }).trim();
+      git(dir, ["update-index", "--add", "--cacheinfo", `100644,${id},${path}`], env);
+    }
+    expect(built!.tree).toBe(git(dir, ["write-tree"], env));
+    expect(await repo.commitOnto({ parent: head, changes: new Map([["a/b.yaml", "b\n"]]), message: "same" })).toBeUndefined();
+  });
+});
+

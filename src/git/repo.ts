@@ -243,11 +243,12 @@ export class GitRepo {
       const deletes = [...request.changes].filter(([, c]) => c === null).map(([p]) => p);
       // Hashing the blobs does not need the index: both run at once.
       const [, hashes] = await Promise.all([this.run(["read-tree", request.parent], env), this.hashBlobs(scratch, writes.map(([, c]) => c))]);
+      // Deletions first: a file may give way to a directory of the same name.
+      if (deletes.length) await this.run(["update-index", "--force-remove", "--", ...deletes], env);
       if (writes.length) {
         const cacheinfo = writes.flatMap(([path], i) => ["--cacheinfo", `100644,${hashes[i]},${path}`]);
         await this.run(["update-index", "--add", ...cacheinfo], env);
       }
-      if (deletes.length) await this.run(["update-index", "--force-remove", "--", ...deletes], env);
       const tree = await this.run(["write-tree"], env);
       if (tree === (await this.treeOf(request.parent))) return undefined;
       const commit = await this.withIdentity((env) => this.run(["commit-tree", tree, "-p", request.parent, "-m", request.message], env));
