@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startGitHubStandin, type GitHubStandin } from "./support/github-standin.js";
 import { git, repoState, runCli, sandbox, type Sandbox } from "./support/repo.js";
@@ -82,6 +82,21 @@ describe("add-env opens or updates one pull request", () => {
     expect(opened()).toHaveLength(1);
     expect(opened()[0]!.body).toContain("NodePort `31390`");
     expect(git(box.remote, ["show", `${BRANCH}:envs/prod/values.yaml`], box.env)).toContain('redis: "31390"');
+  });
+
+  it("checks the files of the environment for the PR body, not the whole repository (CI validates that)", async () => {
+    const box = await initialized();
+    mkdirSync(join(box.repo, "envs", "legacy"), { recursive: true });
+    writeFileSync(join(box.repo, "envs", "legacy", "values.yaml"), "replica: [unclosed\n");
+    git(box.repo, ["add", "envs/legacy/values.yaml"], box.env);
+    git(box.repo, ["commit", "--quiet", "-m", "legacy"], box.env);
+    git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
+    const result = await box.cli(PROD);
+    expect(result.code, result.stderr).toBe(0);
+    const body = opened()[0]!.body ?? "";
+    expect(body).toMatch(/#### Risks\n\n(`gitops-redis validate` found nothing to report in|What `gitops-redis validate` finds in) the files of `prod`, gitops-redis.yaml and the base values/);
+    expect(body).not.toContain("envs/legacy");
+    expect(body).toContain("#### Effective values of `prod` (new environment)");
   });
 
   it("flags a destructive change (volume size of a StatefulSet) at the top of the PR body", async () => {

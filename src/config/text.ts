@@ -2,13 +2,13 @@
 import { UsageError } from "../errors.js";
 import { CONFIG_FILE } from "../layout.js";
 import type { RepoConfig } from "../model.js";
-import { parseYamlDocument, YamlParseError } from "../yaml.js";
+import { readYaml, YamlParseError } from "../yaml.js";
 import { parseConfig } from "./schema.js";
 
 export function configFromText(text: string, hint?: string): RepoConfig {
   let raw: unknown;
   try {
-    raw = parseYamlDocument(text, CONFIG_FILE).toJS();
+    raw = readYaml(text, CONFIG_FILE);
   } catch (error) {
     if (error instanceof YamlParseError) throw new UsageError(error.message, { hint });
     throw error;

@@ -34,13 +34,13 @@ export function effectiveValuesDiff(base: RepoView | undefined, head: RepoView, 
 
 const line = (f: Finding): string => `- \`${f.path}${f.line ? `:${f.line}` : ""}\` ${f.rule}: ${f.message}`;
 
-/** The findings of validate as a Markdown list: destructive changes first, then errors, then warnings. */
-export function riskList(findings: readonly Finding[]): string {
+/** The findings of validate in `scope` as a Markdown list: destructive changes first, then errors, then warnings. */
+export function riskList(findings: readonly Finding[], scope = "the repository"): string {
   const destructive = findings.filter((f) => f.rule === "data-safety");
   const errors = findings.filter((f) => f.rule !== "data-safety" && f.severity === "error");
   const warnings = findings.filter((f) => f.rule !== "data-safety" && f.severity === "warning");
-  if (findings.length === 0) return "#### Risks\n\n`gitops-redis validate` found nothing to report.\n";
-  const parts = ["#### Risks"];
+  if (findings.length === 0) return `#### Risks\n\n\`gitops-redis validate\` found nothing to report in ${scope}.\n`;
+  const parts = ["#### Risks", "", `What \`gitops-redis validate\` finds in ${scope}:`];
   if (destructive.length) parts.push("", "**Destructive or manual-migration changes: read before merging**", "", ...destructive.map(line));
   if (errors.length) parts.push("", `**Errors (${errors.length}): CI fails until they are fixed**`, "", ...errors.map(line));
   if (warnings.length) parts.push("", `**Warnings (${warnings.length})**`, "", ...warnings.map(line));

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { documentToString, parseYamlDocument, readYaml } from "../src/yaml.js";
+
+describe("parsing a YAML text once for reading and then editing", () => {
+  const text = "# kept\nenvironments:\n  dev: {replicas: 1}\n";
+
+  it("hands the document readYaml parsed to the next editor of the same text, and only to one", () => {
+    expect(readYaml(text, "x.yaml")).toEqual({ environments: { dev: { replicas: 1 } } });
+    const editor = parseYamlDocument(text, "x.yaml");
+    editor.setIn(["environments", "dev", "replicas"], 3);
+    expect(documentToString(editor)).toContain("# kept");
+    // A second editor, and a later reader, see the text as it is, not the first editor's changes.
+    expect(parseYamlDocument(text, "x.yaml").getIn(["environments", "dev", "replicas"])).toBe(1);
+    expect(readYaml(text, "x.yaml")).toEqual({ environments: { dev: { replicas: 1 } } });
+  });
+
+  it("parses another text anew", () => {
+    readYaml(text, "x.yaml");
+    expect(parseYamlDocument("a: 1\n", "y.yaml").toJS()).toEqual({ a: 1 });
+    expect(() => readYaml("a: 1\na: 2\n", "bad.yaml")).toThrow(/^bad\.yaml: Map keys must be unique/);
+  });
+});
