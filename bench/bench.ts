@@ -123,7 +123,6 @@ async function main(): Promise<void> {
     row("by hand: git switch -c, cp, add, commit, push, curl POST (floor)", byHand);
     const floorMs = node.ms + byHand.ms;
     row("gitops-redis add-env (plan, commit, push, PR)", medianOf(ours), { label: "node -e 0 + by hand", ms: floorMs });
-    await gh.close();
 
     // 3. validate at 10, 100, 1,000 environments; 4. render one environment.
     let previous: number | undefined;
@@ -136,6 +135,18 @@ async function main(): Promise<void> {
     }
     const renderDir = join(work, "validate-10");
     row("gitops-redis render env1", medianOf(await repeat(RUNS, () => run(process.execPath, [CLI, "render", "env1"], { cwd: renderDir, env: gitEnv(renderDir) }))));
+
+    // 5. add-env end to end in the repository of 1,000 environments (its config names github.com/acme/redis-gitops).
+    const big = join(work, "validate-1000");
+    const bigEnv = gitEnv(big, { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.baseUrl });
+    execFileSync("git", ["init", "--quiet", "--bare", "--initial-branch=main", join(work, "remote-1000.git")], { env: bigEnv });
+    execFileSync("git", ["remote", "add", "origin", `file://${work}/remote-1000.git`], { cwd: big, env: bigEnv });
+    execFileSync("git", ["push", "--quiet", "origin", "main"], { cwd: big, env: bigEnv });
+    const atScale = await repeat(Math.max(3, Math.round(RUNS / 2)), (i) =>
+      run(process.execPath, [CLI, "add-env", `big${i}`, "--storage", "openebs-hostpath", "--base-path", "/data/redis", "--expose", `nodeport:${32700 + i}`], { cwd: big, env: bigEnv }),
+    );
+    row("gitops-redis add-env, 1,000 environments", medianOf(atScale));
+    await gh.close();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
