@@ -61,7 +61,7 @@ export function buildProgram(deps: ProgramDeps): Command {
     .option("--repo-url <git-url>", "URL the controller clones this repository from (default: --remote, else origin)")
     .option("--github <owner/repo>", "GitHub repository of the pull requests (default: origin's, when on GitHub)")
     .option("--api-url <url>", "GitHub Enterprise Server API URL, e.g. https://ghe.example.com/api/v3 (stored)")
-    .option("--argocd-namespace <ns>", "namespace Argo CD runs in (argocd only)", "argocd")
+    .option("--argocd-namespace <ns>", "namespace Argo CD runs in (argocd only; default: argocd)")
     .option("--no-push", "commit locally, do not push")
     .option("--json", "print one JSON document on stdout; human text goes to stderr")
     .addHelpText(

@@ -14,6 +14,7 @@ import {
   type RepoConfig,
 } from "../model.js";
 import { CONTROLLERS, Problems, checkApiUrl, checkChartRepository, checkChartVersion, checkRepoSlug } from "../config/schema.js";
+import { checkNamespace } from "../config/rules.js";
 import { parseGitHubRemote } from "../github/repo-ref.js";
 import { bootstrapHint, planInitFiles } from "../plan/init.js";
 import { packageVersion } from "../assets.js";
@@ -30,7 +31,8 @@ export interface InitOptions {
   repoUrl?: string;
   github?: string;
   apiUrl?: string;
-  argocdNamespace: string;
+  /** Argo CD only; "argocd" when not given. */
+  argocdNamespace?: string;
   push: boolean;
   json: boolean;
 }
@@ -58,6 +60,10 @@ function checkOptions(options: InitOptions): void {
   if (slugProblem) problems.add("--github", options.github, slugProblem);
   const apiProblem = options.apiUrl === undefined ? undefined : checkApiUrl(options.apiUrl);
   if (apiProblem) problems.add("--api-url", options.apiUrl, apiProblem);
+  if (options.argocdNamespace !== undefined) {
+    const namespaceProblem = options.controller === "flux" ? "only applies to --controller argocd" : checkNamespace(options.argocdNamespace);
+    if (namespaceProblem) problems.add("--argocd-namespace", options.argocdNamespace, namespaceProblem);
+  }
   if (problems.list.length) throw new UsageError(problems.list);
 }
 
@@ -110,7 +116,7 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
     defaultBranch: options.defaultBranch,
     chart: { repository: options.chartRepo, name: "redis", version: options.chartVersion },
     clusterChart: { repository: options.chartRepo, name: DEFAULT_CLUSTER_CHART_NAME, version: DEFAULT_CLUSTER_CHART_VERSION },
-    argocd: { namespace: options.argocdNamespace, project: "default" },
+    argocd: { namespace: options.argocdNamespace ?? "argocd", project: "default" },
     environments: {},
   };
   if (options.github) config.github = { repository: options.github };
