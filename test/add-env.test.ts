@@ -20,6 +20,18 @@ function merge(box: Sandbox, branch: string): void {
 }
 
 describe("add-env on real git", () => {
+  it("runs only at the top of a repository: a subdirectory or a plain directory is refused with exit 2", async () => {
+    const box = await initialized();
+    const state = repoState(box.repo, box.remote);
+    const inside = await box.cli(PROD, join(box.repo, "values"));
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain(`error: ${join(box.repo, "values")} is not the top of a git repository`);
+    const outside = await box.cli(PROD, box.root);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain(`error: ${box.root} is not the top of a git repository`);
+    expect(repoState(box.repo, box.remote)).toBe(state);
+  });
+
   it("commits on its own branch from main, pushes it, and leaves the working tree alone", async () => {
     const box = await initialized();
     const main = git(box.repo, ["rev-parse", "main"], box.env);
