@@ -1,4 +1,4 @@
-/** Bad topology, exposure, auth, TLS, metrics and image flags: exit 2, one line per problem, repository unchanged. */
+/** Several bad flags at once, NodePort blocks across environments, and settings a rerun must keep. */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,72 +19,8 @@ async function merged(box: Sandbox, env: string, flags: string[]): Promise<void>
   git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
 }
 
+/** Bad flags of one kind each are in the shared table of test/bad-inputs.test.ts (run on both controllers). */
 const BAD: Array<[string, string[], string[]]> = [
-  [
-    "a Redis Cluster too small for its replicas",
-    ["--topology", "cluster", "--cluster-nodes", "4", "--cluster-replicas", "1"],
-    ["invalid --cluster-nodes 4: Redis Cluster requires at least 3 master nodes. This is not possible with 4 nodes and 1 replicas per node. At least 6 nodes are required."],
-  ],
-  [
-    "sentinel settings without the sentinel topology",
-    ["--topology", "standalone", "--sentinel-quorum", "2"],
-    ["invalid --sentinel-quorum 2: needs --topology sentinel, not standalone"],
-  ],
-  [
-    "sentinel with a single node",
-    ["--topology", "sentinel", "--replicas", "1"],
-    ["invalid --replicas 1: sentinel needs at least 2 Redis nodes (replica.replicaCount, master included) to fail over; use 3 or more"],
-  ],
-  [
-    "a quorum larger than the sentinels",
-    ["--topology", "sentinel", "--sentinel-quorum", "4"],
-    ["invalid --sentinel-quorum 4: at most the number of sentinels (3, one per Redis node), or failover can never be agreed"],
-  ],
-  [
-    "cluster flags on another topology and --replicas on a cluster",
-    ["--cluster-nodes", "6", "--topology", "replication"],
-    ["invalid --cluster-nodes 6: needs --topology cluster, not replication"],
-  ],
-  ["--replicas on a cluster", ["--topology", "cluster", "--replicas", "2"], ["invalid --replicas 2: a Redis Cluster is sized with --cluster-nodes and --cluster-replicas; leave --replicas out"]],
-  [
-    "sentinel port blocks that overlap each other",
-    ["--topology", "sentinel", "--expose", "nodeport:31379:31381"],
-    ["invalid --expose 31381: sentinel ports 31381-31384 overlap the redis ports 31379-31382; each block takes 4 consecutive ports (replicas + 1), so move the sentinel block: --expose nodeport:31379:<sentinel-port>"],
-  ],
-  [
-    "a sentinel port block past the NodePort range",
-    ["--topology", "sentinel", "--expose", "nodeport:32766"],
-    ["invalid --expose 32766: sentinel redis ports 32766-32769 run past the NodePort range end 32767"],
-  ],
-  [
-    "an unknown auth mode",
-    ["--auth", "vault:redis"],
-    ["invalid --auth \"vault:redis\": expected existing-secret:<name>[:<key>], sealed-secret[:<name>[:<key>]], external-secret:<store>[:<remote-key>] or none (with --insecure-no-auth); the password is never written to Git"],
-  ],
-  [
-    "auth none without its confirmation",
-    ["--auth", "none"],
-    ["invalid --auth \"none\": turning Redis authentication off needs --insecure-no-auth as well; anyone who reaches the Service can read and write"],
-  ],
-  ["an external secret without a store", ["--auth", "external-secret"], ["invalid --auth \"external-secret\": external-secret needs a name: expected existing-secret:<name>[:<key>], sealed-secret[:<name>[:<key>]], external-secret:<store>[:<remote-key>] or none (with --insecure-no-auth); the password is never written to Git"]],
-  [
-    "TLS without a secret",
-    ["--tls", "existing-secret"],
-    ["invalid --tls \"existing-secret\": TLS from an existing Secret needs its name: existing-secret:<name> (keys tls.crt, tls.key, ca.crt, e.g. from cert-manager)"],
-  ],
-  ["an unknown TLS mode", ["--tls", "on"], ["invalid --tls \"on\": expected off, auto or existing-secret:<name>"]],
-  ["an unknown metrics mode", ["--metrics", "yes"], ["invalid --metrics \"yes\": expected off, on or servicemonitor (on plus a Prometheus Operator ServiceMonitor)"]],
-  [
-    "legacy images with a registry",
-    ["--bitnami-legacy", "--image-registry", "myharbor.com"],
-    ["invalid --bitnami-legacy true: pins docker.io/bitnamilegacy; it cannot be combined with an image registry or repository prefix (use --image-repository-prefix bitnamilegacy with a mirror)"],
-  ],
-  [
-    "a repository prefix with a registry host in it",
-    ["--image-repository-prefix", "Harbor.io:5000/x"],
-    ["invalid --image-repository-prefix \"Harbor.io:5000/x\": expected a repository path such as mirror/bitnami (lowercase, no registry host, no trailing '/')"],
-  ],
-  ["a load balancer IP that is no IP", ["--expose", "loadbalancer:redis.example.com"], ["invalid --expose \"redis.example.com\": expected an IPv4 or IPv6 address"]],
   [
     "annotations without a load balancer, and every problem at once",
     ["--service-annotation", "a=b", "--tls", "on", "--metrics", "yes"],
