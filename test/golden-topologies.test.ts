@@ -50,6 +50,14 @@ for (const controller of ["argocd", "flux"] as const) describe(`golden trees per
       files[NOTES_FILE] = result.stdout.split("\n").filter((l) => /^(Password|Connect|Warning): /.test(l)).join("\n") + "\n";
 
       expect(files).toEqual(golden(`topologies/${controller}/${topology}`, files));
+
+      // The whole repository, once the branch is merged, passes the validate its CI runs: no errors, and every values
+      // key known to the chart the environment deploys (redis-cluster's for a cluster).
+      git(box.repo, ["merge", "--quiet", "--ff-only", branch], box.env);
+      const validated = await box.cli(["validate", "--json"]);
+      const report = JSON.parse(validated.stdout) as { ok: boolean; findings: { path: string; rule: string; severity: string; message: string }[] };
+      expect(report.findings.filter((f) => f.severity === "error" || f.rule === "chart-keys"), validated.stderr).toEqual([]);
+      expect(validated.code).toBe(0);
     });
   }
 });

@@ -7,7 +7,7 @@ import data from "./chart-keys.json" with { type: "json" };
 import { isPlainObject } from "../yaml.js";
 import { findingAt, type ParsedFile } from "./parse.js";
 import { closestName } from "./suggest.js";
-import type { RepoView } from "./repo.js";
+import type { ChartRef, RepoView } from "./repo.js";
 import type { Finding } from "./types.js";
 
 interface KeyIndex {
@@ -63,33 +63,47 @@ function walk(index: KeyIndex, value: Record<string, unknown>, prefix: string[],
   }
 }
 
-export function checkChartKeys(view: RepoView): Finding[] {
-  const index = indexFor(view.chart.name, view.chart.version);
-  if (!index) {
-    if (view.valuesFiles.length === 0) return [];
-    const where = view.config ? findingAt(view.config, 0, ["chart", "version"], "chart-keys", "warning", "") : undefined;
-    return [
-      {
-        path: where?.path ?? view.valuesFiles[0]!.path,
-        line: where?.line ?? 0,
-        col: where?.col ?? 0,
-        rule: "chart-keys",
-        severity: "warning",
-        message: `values keys not checked: gitops-redis has no key list for ${view.chart.name} ${view.chart.version} (known: ${chartKeyVersions().join(", ")})`,
-      },
-    ];
+/** Each values file with the chart whose values it sets: the shared files their chart's, an overlay its environment's. */
+function valuesTargets(view: RepoView): { file: ParsedFile; chart: ChartRef; at: string }[] {
+  const targets = new Map<ParsedFile, { file: ParsedFile; chart: ChartRef; at: string }>();
+  if (view.base) targets.set(view.base, { file: view.base, chart: view.chart, at: "chart" });
+  if (view.clusterBase) targets.set(view.clusterBase, { file: view.clusterBase, chart: view.clusterChart, at: "clusterChart" });
+  for (const env of view.envs) {
+    if (env.overlay) targets.set(env.overlay, { file: env.overlay, chart: env.chart, at: env.chart === view.clusterChart ? "clusterChart" : "chart" });
   }
+  return [...targets.values()];
+}
+
+export function checkChartKeys(view: RepoView): Finding[] {
   const findings: Finding[] = [];
-  for (const file of view.valuesFiles) findings.push(...checkFile(index, file, view));
+  const unknownCharts = new Set<string>();
+  for (const { file, chart, at } of valuesTargets(view)) {
+    const index = indexFor(chart.name, chart.version);
+    if (index) {
+      findings.push(...checkFile(index, file, chart));
+      continue;
+    }
+    if (unknownCharts.has(`${chart.name}@${chart.version}`)) continue;
+    unknownCharts.add(`${chart.name}@${chart.version}`);
+    const where = view.config ? findingAt(view.config, 0, [at, "version"], "chart-keys", "warning", "") : undefined;
+    findings.push({
+      path: where?.path ?? file.path,
+      line: where?.line ?? 0,
+      col: where?.col ?? 0,
+      rule: "chart-keys",
+      severity: "warning",
+      message: `values keys not checked: gitops-redis has no key list for ${chart.name} ${chart.version} (known: ${chartKeyVersions().join(", ")})`,
+    });
+  }
   return findings;
 }
 
-function checkFile(index: KeyIndex, file: ParsedFile, view: RepoView): Finding[] {
+function checkFile(index: KeyIndex, file: ParsedFile, chart: ChartRef): Finding[] {
   const value = file.docs[0]?.value;
   if (!isPlainObject(value)) return [];
   const findings: Finding[] = [];
   walk(index, value, [], (path, hint) => {
-    const message = `unknown key ${path.join(".")} for ${view.chart.name} ${view.chart.version}: Helm ignores it${hint ? ` (did you mean ${hint}?)` : ""}`;
+    const message = `unknown key ${path.join(".")} for ${chart.name} ${chart.version}: Helm ignores it${hint ? ` (did you mean ${hint}?)` : ""}`;
     findings.push(findingAt(file, 0, path, "chart-keys", "warning", message));
   });
   return findings;

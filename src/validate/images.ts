@@ -2,7 +2,6 @@
  * Rule "images": the chart's versioned docker.io/bitnami images left the free Bitnami catalog on 2025-08-28 and
  * may no longer pull (FACTS §3). Read from the values Helm sees, so hand edits count too. Pure.
  */
-import { DEFAULT_CLUSTER_CHART_VERSION } from "../model.js";
 import { chartImages, type ChartImage } from "../plan/charts.js";
 import { getIn, valuesFinding, type EnvView, type RepoView } from "./repo.js";
 import type { Finding } from "./types.js";
@@ -15,12 +14,9 @@ function inUse(values: Record<string, unknown>, image: ChartImage): boolean {
 }
 
 function staleImages(view: RepoView, env: EnvView): string[] {
-  const cluster = env.config?.topology === "cluster";
-  const clusterVersion = getIn(view.configValue, ["clusterChart", "version"]);
-  const version = cluster ? (typeof clusterVersion === "string" ? clusterVersion : DEFAULT_CLUSTER_CHART_VERSION) : view.chart.version;
   const values = env.values;
   const globalRegistry = getIn(values, ["global", "imageRegistry"]);
-  return chartImages(cluster ? "redis-cluster" : "redis", version)
+  return chartImages(env.chart.name === "redis-cluster" ? "redis-cluster" : "redis", env.chart.version)
     .filter((image) => inUse(values, image))
     .flatMap((image) => {
       const path = image.path.split(".");

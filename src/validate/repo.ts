@@ -2,8 +2,8 @@
  * The repository as the rules see it: config, environments with their values (base + overlay) and every
  * Kubernetes object, each with where it came from. Built once from the parsed files. Pure.
  */
-import { BASE_VALUES_FILE, CONFIG_FILE, envValuesFile } from "../layout.js";
-import { DEFAULT_CHART_VERSION, IN_CLUSTER } from "../model.js";
+import { BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE, CONFIG_FILE, envValuesFile } from "../layout.js";
+import { DEFAULT_CHART_VERSION, DEFAULT_CLUSTER_CHART_NAME, DEFAULT_CLUSTER_CHART_VERSION, IN_CLUSTER } from "../model.js";
 import { isPlainObject } from "../yaml.js";
 import { findingAt, type KeyPath, type ParsedFile } from "./parse.js";
 import type { Finding, RuleName, Severity } from "./types.js";
@@ -17,10 +17,19 @@ export interface K8sObject {
   value: Record<string, unknown>;
 }
 
+export interface ChartRef {
+  name: string;
+  version: string;
+}
+
 export interface EnvView {
   name: string;
   /** From gitops-redis.yaml, else the Argo CD Application's destination, else in-cluster. */
   cluster: string;
+  /** bitnami/redis-cluster for topology cluster (clusterChart), else bitnami/redis (chart). */
+  chart: ChartRef;
+  /** The shared values file of that chart: values/base.yaml or values/base-redis-cluster.yaml, when present. */
+  base?: ParsedFile;
   /** envs/<env>/values.yaml, when present. */
   overlay?: ParsedFile;
   /** base + overlay, merged as Helm merges value files. */
@@ -33,12 +42,12 @@ export interface RepoView {
   files: ReadonlyMap<string, ParsedFile>;
   config?: ParsedFile;
   configValue?: Record<string, unknown>;
-  chart: { name: string; version: string };
+  chart: ChartRef;
+  clusterChart: ChartRef;
   base?: ParsedFile;
+  clusterBase?: ParsedFile;
   envs: EnvView[];
   objects: K8sObject[];
-  /** Values files (base and overlays), checked as Helm values rather than as Kubernetes objects. */
-  valuesFiles: ParsedFile[];
 }
 
 const ENV_VALUES = /^envs\/([^/]+)\/values\.ya?ml$/;
@@ -48,6 +57,7 @@ export function isNonObjectYaml(path: string): boolean {
   return (
     path === CONFIG_FILE ||
     path === BASE_VALUES_FILE ||
+    path === CLUSTER_BASE_VALUES_FILE ||
     ENV_VALUES.test(path) ||
     path.startsWith(".github/") ||
     /(^|\/)kustomizeconfig\.ya?ml$/.test(path)
@@ -80,19 +90,15 @@ const firstValue = (file: ParsedFile | undefined): unknown => file?.docs[0]?.val
 export function buildRepoView(files: ReadonlyMap<string, ParsedFile>): RepoView {
   const config = files.get(CONFIG_FILE);
   const configValue = isPlainObject(firstValue(config)) ? (firstValue(config) as Record<string, unknown>) : undefined;
-  const chartRaw = isPlainObject(configValue?.chart) ? configValue.chart : {};
-  const chart = {
-    name: typeof chartRaw.name === "string" ? chartRaw.name : "redis",
-    version: typeof chartRaw.version === "string" ? chartRaw.version : DEFAULT_CHART_VERSION,
-  };
+  const chart = chartRef(configValue?.chart, "redis", DEFAULT_CHART_VERSION);
+  const clusterChart = chartRef(configValue?.clusterChart, DEFAULT_CLUSTER_CHART_NAME, DEFAULT_CLUSTER_CHART_VERSION);
   const base = files.get(BASE_VALUES_FILE);
+  const clusterBase = files.get(CLUSTER_BASE_VALUES_FILE);
   const objects: K8sObject[] = [];
-  const valuesFiles: ParsedFile[] = [];
   const overlays = new Map<string, ParsedFile>();
   for (const file of files.values()) {
     const envMatch = ENV_VALUES.exec(file.path);
     if (envMatch?.[1]) overlays.set(envMatch[1], file);
-    if (file === base || envMatch) valuesFiles.push(file);
     if (isNonObjectYaml(file.path)) continue;
     file.docs.forEach((doc, docIndex) => {
       const value = doc.value;
@@ -112,14 +118,24 @@ export function buildRepoView(files: ReadonlyMap<string, ParsedFile>): RepoView 
   const configEnvs = isPlainObject(configValue?.environments) ? configValue.environments : {};
   const destinations = argoDestinations(objects);
   const names = new Set([...Object.keys(configEnvs), ...overlays.keys()]);
-  const baseValues = firstValue(base);
   const envs = [...names].sort().map((name): EnvView => {
     const entry = isPlainObject(configEnvs[name]) ? configEnvs[name] : undefined;
     const overlay = overlays.get(name) ?? files.get(envValuesFile(name));
     const cluster = typeof entry?.cluster === "string" ? entry.cluster : (destinations.get(name) ?? IN_CLUSTER);
-    return { name, cluster, overlay, values: mergeValues(baseValues, firstValue(overlay)), config: entry };
+    const isRedisCluster = entry?.topology === "cluster";
+    const envBase = isRedisCluster ? clusterBase : base;
+    const values = mergeValues(firstValue(envBase), firstValue(overlay));
+    return { name, cluster, chart: isRedisCluster ? clusterChart : chart, base: envBase, overlay, values, config: entry };
   });
-  return { files, config, configValue, chart, base, envs, objects, valuesFiles };
+  return { files, config, configValue, chart, clusterChart, base, clusterBase, envs, objects };
+}
+
+function chartRef(raw: unknown, name: string, version: string): ChartRef {
+  const fields = isPlainObject(raw) ? raw : {};
+  return {
+    name: typeof fields.name === "string" ? fields.name : name,
+    version: typeof fields.version === "string" ? fields.version : version,
+  };
 }
 
 /** env -> destination server, from Applications whose value files name envs/<env>/values.yaml. */
@@ -148,9 +164,9 @@ export function valuesFinding(
   const file =
     env.overlay && getIn(firstValue(env.overlay), path) !== undefined
       ? env.overlay
-      : view.base && getIn(firstValue(view.base), path) !== undefined
-        ? view.base
-        : (env.overlay ?? view.config ?? view.base);
+      : env.base && getIn(firstValue(env.base), path) !== undefined
+        ? env.base
+        : (env.overlay ?? view.config ?? env.base);
   if (!file) return { path: envValuesFile(env.name), line: 0, col: 0, rule, severity, message };
   if (file === view.config) return findingAt(file, 0, ["environments", env.name], rule, severity, message);
   return findingAt(file, 0, path, rule, severity, message);

@@ -13,7 +13,7 @@ export function checkTopology(view: RepoView): Finding[] {
     if (sentinel && getIn(values, ["sentinel", "service", "type"]) === "NodePort" && !getIn(values, ["sentinel", "service", "nodePorts", "redis"])) {
       findings.push(valuesFinding(view, env, ["sentinel", "service", "type"], "topology", "error", invalid("sentinel.service.type", "NodePort", "set sentinel.service.nodePorts.redis and .sentinel: without them the chart renders no StatefulSet on a first install under helm template / Argo CD")));
     }
-    const isCluster = view.chart.name === "redis-cluster" || getIn(values, ["cluster", "nodes"]) !== undefined;
+    const isCluster = env.chart.name === "redis-cluster" || getIn(values, ["cluster", "nodes"]) !== undefined;
     if (isCluster) {
       const nodes = Number(getIn(values, ["cluster", "nodes"]) ?? 6);
       const replicas = Number(getIn(values, ["cluster", "replicas"]) ?? 1);
