@@ -128,6 +128,19 @@ describe("render", () => {
     });
   });
 
+  it("--chart renders a cluster environment with redis-cluster's base values, not redis's", async () => {
+    const { box } = await initWith(SCENARIOS["existing nfs"]!);
+    const add = await box.cli(["add-env", "shards", "--topology", "cluster", "--cluster-nodes", "9", "--cluster-replicas", "2", "--storage", "existing:nfs", "--no-push"]);
+    expect(add.code, add.stderr).toBe(0);
+    git(box.repo, ["switch", "-q", "gitops-redis/add-env-shards"], box.env);
+    const chart = join(import.meta.dirname, "fixtures", "chart-cluster");
+    const result = await box.cli(["render", "shards", "--chart", chart, "--helm", toolPath("helm")]);
+    expect(result.code, result.stderr).toBe(0);
+    const configMap = parseAllDocuments(result.stdout).map((d) => d.toJS() as { kind?: string; data?: unknown }).find((d) => d?.kind === "ConfigMap");
+    // nodes from the overlay, usePassword from values/base-redis-cluster.yaml, and no auth key from values/base.yaml.
+    expect(configMap?.data).toEqual({ nodes: "9", usePassword: "true", auth: "false" });
+  });
+
   it("--chart without a helm binary is a usage error", async () => {
     const { box } = await initWith(SCENARIOS["existing nfs"]!);
     const result = await box.cli(["render", "dev", "--chart", "x.tgz", "--helm", join(box.root, "no-helm")]);

@@ -7,7 +7,8 @@ import { access, constants } from "node:fs/promises";
 import { delimiter, join, resolve } from "node:path";
 import { ExitCode, GitopsRedisError, UsageError } from "../errors.js";
 import { readFileIfExists } from "../io/files.js";
-import { BASE_VALUES_FILE, CONFIG_FILE, envValuesFile, releaseName } from "../layout.js";
+import { CONFIG_FILE, envValuesFile, releaseName } from "../layout.js";
+import { baseValuesFileFor, chartFor } from "../plan/charts.js";
 import type { RepoConfig } from "../model.js";
 import { configFromText } from "../config/text.js";
 import { planEnvironmentFiles } from "../plan/environment.js";
@@ -77,9 +78,10 @@ export async function runRender(env: string, options: RenderOptions, ctx: Comman
     const spec = config.environments[env]!;
     const remote = /^[a-z]+:\/\//.test(options.chart);
     const chart = remote ? options.chart : resolve(ctx.cwd, options.chart);
-    const args = ["template", releaseName(env), chart, "--namespace", spec.namespace, "-f", BASE_VALUES_FILE, "-f", envValuesFile(env)];
+    // bitnami/redis-cluster environments have their own chart and base values.
+    const args = ["template", releaseName(env), chart, "--namespace", spec.namespace, "-f", baseValuesFileFor(spec), "-f", envValuesFile(env)];
     // A chart reference (oci://...) is pulled at the pinned version; a local dir or .tgz is what it is.
-    if (remote) args.push("--version", config.chart.version);
+    if (remote) args.push("--version", chartFor(config, spec).version);
     const rendered = await helmTemplate(helm, args, dir, ctx.env);
     output += `---\n# Source: helm template ${releaseName(env)} ${options.chart}\n${rendered.replace(/^---\n/, "")}`;
   }
