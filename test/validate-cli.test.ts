@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -149,6 +150,58 @@ describe("render", () => {
 });
 
 describe("generated CI", () => {
+  it("renders every environment through the chart it deploys, pulling each chart once", async () => {
+    const { box, branch } = await initWith(SCENARIOS["existing nfs"]!);
+    git(box.repo, ["switch", "-q", "main"], box.env);
+    git(box.repo, ["merge", "--quiet", "--ff-only", branch], box.env);
+    for (const [name, flags] of [["shards", ["--topology", "cluster", "--cluster-nodes", "6"]], ["cache", []]] as const) {
+      const added = await box.cli(["add-env", name, "--storage", "existing:nfs", ...flags, "--no-push"]);
+      expect(added.code, added.stderr).toBe(0);
+      git(box.repo, ["merge", "--quiet", "--ff-only", `gitops-redis/add-env-${name}`], box.env);
+    }
+    const workflow = parse(readFileSync(join(box.repo, ".github/workflows/validate.yaml"), "utf8")) as { jobs: { validate: { steps: { name?: string; run?: string }[] } } };
+    const script = workflow.jobs.validate.steps.find((s) => s.name?.startsWith("helm template"))!.run!;
+
+    // Stand-ins for the runner's tools: they record what the script asks of them. yq answers from the real file.
+    const bin = join(box.root, "bin");
+    const log = join(box.root, "calls.log");
+    const yaml = JSON.stringify(join(import.meta.dirname, "..", "node_modules", "yaml", "dist", "index.js"));
+    const tools: Record<string, string> = {
+      curl: "#!/bin/sh\nexit 0\n",
+      tar: '#!/bin/sh\nprintf "#!/bin/sh\\necho kubeconform \\"\\$@\\" >> $LOG\\n" > "$3/kubeconform"; chmod +x "$3/kubeconform"\n',
+      helm: '#!/bin/sh\necho helm "$@" >> "$LOG"\nfor last; do :; done\nref=$2; version=$(echo "$@" | sed "s/.*--version \\([^ ]*\\).*/\\1/")\ntouch "$last/${ref##*/}-$version.tgz"\n',
+      npx: '#!/bin/sh\necho npx "$@" >> "$LOG"\necho "kind: ConfigMap"\n',
+      yq: `#!/usr/bin/env node
+const { parse } = require(${yaml});
+const [expr, file] = process.argv.slice(2);
+const doc = parse(require("node:fs").readFileSync(file, "utf8"));
+if (expr === ".environments | keys | .[]") { console.log(Object.keys(doc.environments).join("\\n")); process.exit(0); }
+let value = doc;
+for (const key of expr.slice(1).match(/"[^"]+"|[^.]+/g)) value = value == null ? undefined : value[key.replace(/"/g, "")];
+console.log(value === undefined || value === null ? "null" : String(value));
+`,
+    };
+    mkdirSync(bin);
+    for (const [tool, text] of Object.entries(tools)) writeFileSync(join(bin, tool), text, { mode: 0o755 });
+    const run = spawnSync("bash", ["--norc", "--noprofile", "-c", script], {
+      cwd: box.repo,
+      env: { PATH: `${bin}:${process.env.PATH}`, HOME: box.root, RUNNER_TEMP: join(box.root, "tmp"), LOG: log, GITOPS_REDIS_VERSION: "9.9.9", KUBECONFORM_VERSION: "v0" },
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const calls = readFileSync(log, "utf8").replaceAll(join(box.root, "tmp"), "$TMP").trim().split("\n");
+    expect(calls).toEqual([
+      "helm pull oci://registry-1.docker.io/bitnamicharts/redis --version 23.1.1 -d $TMP/chart",
+      "npx --yes gitops-redis@9.9.9 render dev --chart $TMP/chart/redis-23.1.1.tgz",
+      "kubeconform -strict -summary -ignore-missing-schemas $TMP/dev.yaml",
+      "helm pull oci://registry-1.docker.io/bitnamicharts/redis-cluster --version 13.0.5 -d $TMP/chart",
+      "npx --yes gitops-redis@9.9.9 render shards --chart $TMP/chart/redis-cluster-13.0.5.tgz",
+      "kubeconform -strict -summary -ignore-missing-schemas $TMP/shards.yaml",
+      "npx --yes gitops-redis@9.9.9 render cache --chart $TMP/chart/redis-23.1.1.tgz",
+      "kubeconform -strict -summary -ignore-missing-schemas $TMP/cache.yaml",
+    ]);
+  });
+
   it("the workflow is valid YAML, runs the same gitops-redis version and pins every action and tool", async () => {
     const { box } = await initWith(SCENARIOS["existing nfs"]!);
     const text = readFileSync(join(box.repo, ".github/workflows/validate.yaml"), "utf8");

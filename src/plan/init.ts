@@ -57,17 +57,24 @@ export function workflowText(workflow: Record<string, unknown>): string {
   );
 }
 
+// Every environment renders through the chart it deploys: clusterChart for topology cluster, else chart; each chart
+// is pulled once. Environment names are DNS labels, so they are safe inside the yq expressions.
 const RENDER_SCRIPT = `set -euo pipefail
 mkdir -p "$RUNNER_TEMP/bin" "$RUNNER_TEMP/chart"
 curl -sSfL "https://github.com/yannh/kubeconform/releases/download/$KUBECONFORM_VERSION/kubeconform-linux-amd64.tar.gz" | tar -xz -C "$RUNNER_TEMP/bin" kubeconform
-repo=$(yq '.chart.repository' gitops-redis.yaml); name=$(yq '.chart.name' gitops-redis.yaml); version=$(yq '.chart.version' gitops-redis.yaml)
-case "$repo" in
-  oci://*) helm pull "$repo/$name" --version "$version" -d "$RUNNER_TEMP/chart" ;;
-  *) helm pull "$name" --repo "$repo" --version "$version" -d "$RUNNER_TEMP/chart" ;;
-esac
 for env in $(yq '.environments | keys | .[]' gitops-redis.yaml); do
   echo "::group::$env"
-  npx --yes "gitops-redis@$GITOPS_REDIS_VERSION" render "$env" --chart "$RUNNER_TEMP/chart/$name-$version.tgz" > "$RUNNER_TEMP/$env.yaml"
+  key=chart
+  if [ "$(yq ".environments.\\"$env\\".topology" gitops-redis.yaml)" = cluster ]; then key=clusterChart; fi
+  repo=$(yq ".$key.repository" gitops-redis.yaml); name=$(yq ".$key.name" gitops-redis.yaml); version=$(yq ".$key.version" gitops-redis.yaml)
+  tgz="$RUNNER_TEMP/chart/$name-$version.tgz"
+  if [ ! -f "$tgz" ]; then
+    case "$repo" in
+      oci://*) helm pull "$repo/$name" --version "$version" -d "$RUNNER_TEMP/chart" ;;
+      *) helm pull "$name" --repo "$repo" --version "$version" -d "$RUNNER_TEMP/chart" ;;
+    esac
+  fi
+  npx --yes "gitops-redis@$GITOPS_REDIS_VERSION" render "$env" --chart "$tgz" > "$RUNNER_TEMP/$env.yaml"
   "$RUNNER_TEMP/bin/kubeconform" -strict -summary -ignore-missing-schemas "$RUNNER_TEMP/$env.yaml"
   echo "::endgroup::"
 done
