@@ -83,3 +83,19 @@ export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 export const STORAGE_SYNC_WAVE = "-1";
 /** The password Secret must exist before the chart's pods start. */
 export const SECRET_SYNC_WAVE = "-1";
+
+/** YAML files that hold no Kubernetes objects: the config, Helm values, CI workflows, kustomize name-reference config. */
+export function isNonObjectYaml(path: string): boolean {
+  return (
+    path === CONFIG_FILE ||
+    path === BASE_VALUES_FILE ||
+    path === CLUSTER_BASE_VALUES_FILE ||
+    /^envs\/[^/]+\/values\.ya?ml$/.test(path) ||
+    path.startsWith(".github/") ||
+    /(^|\/)kustomizeconfig\.ya?ml$/.test(path)
+  );
+}
+
+/** A kustomize build file: Flux (or kustomize) reads it to build what it applies; it is never applied itself. */
+export const isKustomization = (path: string): boolean => /(^|\/)kustomization\.ya?ml$/.test(path);
+

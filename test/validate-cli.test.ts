@@ -107,6 +107,21 @@ describe("render", () => {
     expect(result.stdout.match(/^# Source: .*$/gm)).toEqual(paths.map((p) => `# Source: ${p}`));
   });
 
+  it.each(["argocd", "flux"])("%s: prints Kubernetes objects only, no values or kustomize files, for every topology", async (controller) => {
+    const box = sandbox();
+    expect((await box.cli(["init", box.repo, "--controller", controller, "--repo-url", REPO_URL, "--no-push"], box.root)).code).toBe(0);
+    const add = await box.cli(["add-env", "shards", "--topology", "cluster", "--storage", "existing:nfs", "--auth", "sealed-secret", "--no-push"]);
+    expect(add.code, add.stderr).toBe(0);
+    git(box.repo, ["switch", "-q", "gitops-redis/add-env-shards"], box.env);
+    const result = await box.cli(["render", "shards"]);
+    expect(result.code, result.stderr).toBe(0);
+    const sources = result.stdout.match(/^# Source: .*$/gm) ?? [];
+    expect(sources.length).toBeGreaterThan(1);
+    expect(sources.filter((line) => /values|kustomiz/.test(line))).toEqual([]);
+    const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as { apiVersion?: unknown; kind?: unknown });
+    expect(docs.filter((d) => typeof d?.apiVersion !== "string" || typeof d?.kind !== "string")).toEqual([]);
+  });
+
   it("unknown environment: exit 2 and the known ones", async () => {
     const { box } = await initWith(SCENARIOS["existing nfs"]!);
     const result = await box.cli(["render", "nope"]);

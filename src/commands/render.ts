@@ -7,7 +7,7 @@ import { access, constants } from "node:fs/promises";
 import { delimiter, join, resolve } from "node:path";
 import { ExitCode, GitopsRedisError, UsageError } from "../errors.js";
 import { readFileIfExists } from "../io/files.js";
-import { CONFIG_FILE, envValuesFile, releaseName } from "../layout.js";
+import { CONFIG_FILE, envValuesFile, isKustomization, isNonObjectYaml, releaseName } from "../layout.js";
 import { baseValuesFileFor, chartFor } from "../plan/charts.js";
 import type { RepoConfig } from "../model.js";
 import { configFromText } from "../config/text.js";
@@ -19,14 +19,18 @@ export interface RenderOptions {
   helm?: string;
 }
 
-/** The files of `env` a sync applies (controller objects and manifests), path -> content, sorted. Pure. */
+/**
+ * The files of `env` whose objects a sync applies (controller objects and manifests), path -> content, sorted: no
+ * values files and no kustomize build files, so every document is a Kubernetes object (the generated CI checks
+ * them with kubeconform -strict). Pure.
+ */
 export function renderEnvironmentFiles(config: RepoConfig, env: string, configText: string): Map<string, string> {
   const spec = config.environments[env];
   if (!spec) throw new UsageError(`environment ${env} is not in ${CONFIG_FILE}`);
   const planned = planEnvironmentFiles(config, spec, new Map([[CONFIG_FILE, configText]]));
   const out = new Map<string, string>();
   for (const [path, content] of [...planned].sort(([a], [b]) => a.localeCompare(b))) {
-    if (content === null || path === CONFIG_FILE || path === envValuesFile(env)) continue;
+    if (content === null || isNonObjectYaml(path) || isKustomization(path)) continue;
     out.set(path, content);
   }
   return out;

@@ -2,7 +2,7 @@
  * The repository as the rules see it: config, environments with their values (base + overlay) and every
  * Kubernetes object, each with where it came from. Built once from the parsed files. Pure.
  */
-import { BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE, CONFIG_FILE, envValuesFile } from "../layout.js";
+import { BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE, CONFIG_FILE, envValuesFile, isNonObjectYaml } from "../layout.js";
 import { DEFAULT_CHART_VERSION, DEFAULT_CLUSTER_CHART_NAME, DEFAULT_CLUSTER_CHART_VERSION, IN_CLUSTER } from "../model.js";
 import { isPlainObject } from "../yaml.js";
 import { findingAt, type KeyPath, type ParsedFile } from "./parse.js";
@@ -51,18 +51,6 @@ export interface RepoView {
 }
 
 const ENV_VALUES = /^envs\/([^/]+)\/values\.ya?ml$/;
-
-/** Files whose YAML is not Kubernetes objects. */
-export function isNonObjectYaml(path: string): boolean {
-  return (
-    path === CONFIG_FILE ||
-    path === BASE_VALUES_FILE ||
-    path === CLUSTER_BASE_VALUES_FILE ||
-    ENV_VALUES.test(path) ||
-    path.startsWith(".github/") ||
-    /(^|\/)kustomizeconfig\.ya?ml$/.test(path)
-  );
-}
 
 /** Helm's merge of value files: maps merge key by key, anything else replaces, null deletes. */
 export function mergeValues(base: unknown, overlay: unknown): Record<string, unknown> {

@@ -1,6 +1,7 @@
 /** Rule "schema": every Kubernetes, Argo CD and Flux object against its real schema. Pure (models come in through options). */
 import { isPlainObject } from "../yaml.js";
-import { isNonObjectYaml, objectFinding, type RepoView } from "./repo.js";
+import { isKustomization, isNonObjectYaml } from "../layout.js";
+import { objectFinding, type RepoView } from "./repo.js";
 import { findingAt } from "./parse.js";
 import type { Finding, SchemaLookup } from "./types.js";
 
@@ -21,7 +22,7 @@ export function checkSchemas(view: RepoView, schemas: SchemaLookup): Finding[] {
   }
   // A document in a manifests file that is not an object at all is applied by nobody and is almost always a typo.
   for (const file of view.files.values()) {
-    if (isNonObjectYaml(file.path) || /(^|\/)kustomization\.ya?ml$/.test(file.path)) continue;
+    if (isNonObjectYaml(file.path) || isKustomization(file.path)) continue;
     file.docs.forEach((doc, i) => {
       const value = doc.value;
       if (isPlainObject(value) && (typeof value.apiVersion !== "string" || typeof value.kind !== "string")) {
