@@ -214,14 +214,17 @@ describe.skipIf(!haveCharts)("values contract with the pinned Bitnami charts", (
     expect(environmentValues(sameRegistry, loadChart("redis", "23.1.1").source).global).toEqual({ imageRegistry: "docker.io" });
   });
 
-  it("a prefix rewrites every image the chart declares", () => {
+  it("a prefix rewrites every image the chart declares, with metrics on or off", () => {
     for (const pin of PINS) {
-      const chart = loadChart(pin.name, pin.version);
-      const flags: EnvFlags = { storage: "existing:nfs", imageRepositoryPrefix: "mirror", ...(pin.name === "redis-cluster" ? { topology: "cluster" } : {}) };
-      const overlay = environmentValues(specFrom(flags), chart.source);
-      const declared = leafPaths(chart.values).filter((p) => /(^|\.)(image\.)?repository$/.test(p) && String(getPath(chart.values, p)).startsWith("bitnami/"));
-      const rewritten = leafPaths(overlay).filter((p) => p.endsWith("repository"));
-      expect(rewritten.sort(), `${pin.name} ${pin.version}`).toEqual(declared.sort());
+      for (const metrics of ["off", "servicemonitor"]) {
+        const chart = loadChart(pin.name, pin.version);
+        const flags: EnvFlags = { storage: "existing:nfs", imageRepositoryPrefix: "mirror", metrics, ...(pin.name === "redis-cluster" ? { topology: "cluster" } : {}) };
+        const overlay = environmentValues(specFrom(flags), chart.source);
+        const declared = leafPaths(chart.values).filter((p) => /(^|\.)(image\.)?repository$/.test(p) && String(getPath(chart.values, p)).startsWith("bitnami/"));
+        const rewritten = leafPaths(overlay).filter((p) => p.endsWith("repository"));
+        expect(rewritten.sort(), `${pin.name} ${pin.version} metrics ${metrics}`).toEqual(declared.sort());
+        if (metrics !== "off") expect(getPath(overlay, "metrics.enabled"), `${pin.name} ${pin.version}`).toBe(true);
+      }
     }
   });
 });

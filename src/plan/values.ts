@@ -76,11 +76,12 @@ function setPath(values: Values, dotted: string, value: unknown): void {
 function commonValues(env: EnvironmentSpec, chart: ChartSource, values: Values): Values {
   const images = imageValues(env, chart);
   if (Object.keys(images.global).length) values.global = images.global;
-  for (const [path, repository] of images.repositories) setPath(values, path, repository);
   const tlsValues = tls(env);
   if (tlsValues) values.tls = tlsValues;
   const metricsValues = metrics(env);
   if (metricsValues) values.metrics = metricsValues;
+  // Last: image repositories go inside the maps above (metrics.image.repository), not under a map that replaces them.
+  for (const [path, repository] of images.repositories) setPath(values, path, repository);
   return values;
 }
 
