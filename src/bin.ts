@@ -13,6 +13,8 @@ const code = await main(process.argv.slice(2), {
   env: process.env,
   streams: { stdout: process.stdout, stderr: process.stderr },
 });
+// Kept for the EPIPE handler above, which may run while the output is flushed.
+process.exitCode = code;
 // Left to itself, Node waits at exit for V8's background work (optimizing compiles, concurrent GC) that a finished
 // command has no use for: 20-40 ms of an add-env. Exit as soon as what we wrote has been flushed.
 await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((flushed) => stream.write("", () => flushed()))));

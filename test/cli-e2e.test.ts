@@ -1,6 +1,6 @@
 /** The built bin (dist/cli.js, made by `npm run build` before the tests) run as a user runs it. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -33,6 +33,16 @@ describe("the built CLI", () => {
     const result = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" add-env --help | head -1`], { encoding: "utf8" });
     expect(result.stdout).toBe("Usage: gitops-redis add-env [options] <name>\n");
     expect(result.stderr).toBe("");
+  });
+
+  it("keeps a failure's exit code when the reader closes the pipe early (gitops-redis validate | head)", async () => {
+    const box = sandbox();
+    expect((await box.cli(["init", box.repo, "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"], box.root)).code).toBe(0);
+    writeFileSync(join(box.repo, "values", "base.yaml"), "auth: [unclosed\n");
+    for (let run = 0; run < 3; run++) {
+      const result = spawnSync("bash", ["--norc", "-c", `set -o pipefail; "${process.execPath}" "${BIN}" validate "${box.repo}" | (exit 0)`], { encoding: "utf8", env: box.env });
+      expect(result.status, result.stderr).toBe(1);
+    }
   });
 
   it("exits 2 on an unknown flag and on bad input", () => {
