@@ -94,6 +94,21 @@ describe("validate on generated repositories", () => {
   });
 });
 
+describe("validate compared with the default branch", () => {
+  it("finds no change on the default branch itself, whatever values/base-redis-cluster.yaml holds", async () => {
+    const box = sandbox();
+    expect((await box.cli(["init", box.repo, "--repo-url", REPO_URL, "--no-push"], box.root)).code).toBe(0);
+    expect((await box.cli(["add-env", "shards", "--topology", "cluster", "--storage", "existing:nfs", "--no-push"])).code).toBe(0);
+    git(box.repo, ["merge", "--quiet", "--ff-only", "gitops-redis/add-env-shards"], box.env);
+    const file = join(box.repo, "values", "base-redis-cluster.yaml");
+    writeFileSync(file, `${readFileSync(file, "utf8")}global:\n  storageClass: fast\n`);
+    git(box.repo, ["commit", "--quiet", "-am", "shared storage class"], box.env);
+    const result = await box.cli(["validate", "--json"]);
+    const report = JSON.parse(result.stdout) as { findings: { rule: string; message: string }[] };
+    expect(report.findings.filter((f) => f.rule === "data-safety")).toEqual([]);
+  });
+});
+
 describe("render", () => {
   it("prints exactly the controller and storage files a sync applies, without git or network", async () => {
     const { box, branch } = await initWith(SCENARIOS["local with 2 nodes"]!);

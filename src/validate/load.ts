@@ -6,7 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { GitRepo } from "../git/repo.js";
 import { defaultBranchOf } from "../config/default-branch.js";
-import { BASE_VALUES_FILE, CONFIG_FILE } from "../layout.js";
+import { BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE, CONFIG_FILE } from "../layout.js";
 
 /** Files validate reads: text formats gitops-redis or its users put in a GitOps repository. */
 export const isValidatedPath = (path: string): boolean => /\.(ya?ml|json|md|txt|env|sh|tpl)$/.test(path) || !/\.[^/]+$/.test(path);
@@ -65,5 +65,5 @@ export async function readBaseFiles(
 }
 
 const isComparedPath = (path: string): boolean =>
-  path === CONFIG_FILE || path === BASE_VALUES_FILE || /^envs\/[^/]+\/values\.ya?ml$/.test(path);
+  path === CONFIG_FILE || path === BASE_VALUES_FILE || path === CLUSTER_BASE_VALUES_FILE || /^envs\/[^/]+\/values\.ya?ml$/.test(path);
 
