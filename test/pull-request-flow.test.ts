@@ -99,6 +99,23 @@ describe("add-env opens or updates one pull request", () => {
     expect(body).toContain("#### Effective values of `prod` (new environment)");
   });
 
+  it("compares a cluster environment with redis-cluster's base values on both sides", async () => {
+    const box = await initialized();
+    const added = await box.cli(["add-env", "shards", "--topology", "cluster", "--storage", "existing:nfs"]);
+    expect(added.code, added.stderr).toBe(0);
+    git(box.repo, ["merge", "--quiet", "--ff-only", "gitops-redis/add-env-shards"], box.env);
+    // A setting of the redis chart's shared values, which a redis-cluster environment never sees.
+    writeFileSync(join(box.repo, "values", "base.yaml"), `${readFileSync(join(box.repo, "values", "base.yaml"), "utf8")}global:\n  storageClass: fast\n`);
+    git(box.repo, ["commit", "--quiet", "-am", "shared storage class for redis"], box.env);
+    git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
+    const result = await box.cli(["set", "shards", "--cluster-nodes", "9"]);
+    expect(result.code, result.stderr).toBe(0);
+    const body = opened().find((pr) => pr.head === "gitops-redis/set-shards")!.body ?? "";
+    expect(body).toContain('| `cluster.nodes` | `6` | `9` |');
+    expect(body).not.toContain("Destructive");
+    expect(body).not.toMatch(/auth\.enabled|storageClass/);
+  });
+
   it("flags a destructive change (volume size of a StatefulSet) at the top of the PR body", async () => {
     const box = await initialized();
     await box.cli(PROD);

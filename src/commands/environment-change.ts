@@ -278,7 +278,7 @@ async function reviewText(
   built: BuiltChange,
 ): Promise<PullRequestText> {
   const { whatChanges } = await modules;
-  const summary = await whatChanges(loaded.repo, loaded.base, built.current, built.changes, spec.name);
+  const summary = await whatChanges(loaded.repo, loaded.base, loaded.config, built.current, built.changes, spec.name);
   return pullRequestText(action, loaded.config, spec, title, built.changes, built.current, branch, summary);
 }
 

@@ -6,6 +6,9 @@
  * pull request is opened.
  */
 import type { GitRepo } from "../git/repo.js";
+import { configToData } from "../config/serialize.js";
+import type { RepoConfig } from "../model.js";
+import { toYaml } from "../yaml.js";
 import { BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE, CONFIG_FILE } from "../layout.js";
 import { checkRepository } from "../validate/index.js";
 import { effectiveValuesDiff, riskList } from "../validate/markdown.js";
@@ -13,6 +16,8 @@ import { effectiveValuesDiff, riskList } from "../validate/markdown.js";
 export async function whatChanges(
   repo: GitRepo,
   base: string,
+  /** gitops-redis.yaml at `base`, parsed. */
+  baseConfig: RepoConfig,
   /** The environment's files as the base has them (the plan's input). */
   current: ReadonlyMap<string, string>,
   changes: ReadonlyMap<string, string | null>,
@@ -20,9 +25,12 @@ export async function whatChanges(
 ): Promise<string> {
   const shared = await repo.readFiles(base, [BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE].filter((path) => !current.has(path)));
   const headFiles = new Map([...shared, ...current]);
-  // The base side only feeds the comparison of values (data-safety, the effective values): its gitops-redis.yaml,
-  // 1 MB at 1,000 environments, need not be parsed a second time.
-  const baseFiles = new Map([...headFiles].filter(([path]) => path !== CONFIG_FILE));
+  // The base side only feeds the comparison of values (data-safety, the effective values), for which it needs the
+  // environment's entry (its topology picks the base values file), not all of gitops-redis.yaml (1 MB at 1,000
+  // environments) parsed a second time.
+  const before = baseConfig.environments[env];
+  const standIn = toYaml(configToData({ ...baseConfig, environments: before ? { [env]: before } : {} }));
+  const baseFiles = new Map(headFiles).set(CONFIG_FILE, standIn);
   for (const [path, content] of changes) {
     if (content === null) headFiles.delete(path);
     else headFiles.set(path, content);
