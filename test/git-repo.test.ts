@@ -88,6 +88,23 @@ describe("GitRepo reads objects through one cat-file process", () => {
   });
 });
 
+describe("GitRepo runs git to the end", () => {
+  it("a fetch settles even when a helper it started keeps git's stderr open, as an ssh ControlPersist master can", async () => {
+    const origin = repository({ "a.yaml": "a\n" });
+    const dir = tempDir();
+    const env = gitEnv(dir);
+    git(dir, ["init", "--quiet", "--initial-branch=main"], env);
+    // Stands in for ssh: leaves a process holding the caller's stderr, then runs the remote command locally.
+    const ssh = join(dir, "fake-ssh");
+    writeFileSync(ssh, '#!/bin/sh\nshift\n(sleep 12) &\nexec sh -c "$1"\n', { mode: 0o755 });
+    git(dir, ["remote", "add", "origin", `ssh://example.invalid${origin.dir}`], env);
+    const repo = new GitRepo(dir, { ...env, GIT_SSH_COMMAND: ssh, GIT_SSH_VARIANT: "simple" });
+    opened.push(repo);
+    expect(await repo.fetch("origin", ["+refs/heads/main:refs/remotes/origin/main"])).toBe(true);
+    expect(await repo.resolve("refs/remotes/origin/main")).toBe(origin.head);
+  }, 9_000);
+});
+
 describe("GitRepo.commitOnto builds a commit from the parent's tree and the changes alone", () => {
   const listing = (dir: string, ref: string) => git(dir, ["ls-tree", "-r", "--format=%(objectmode) %(path)", ref]);
 

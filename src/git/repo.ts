@@ -45,12 +45,13 @@ const NO_OUTPUT = Buffer.alloc(0);
 /**
  * simple-git's completion plugin settles a command on `close`, or 50 ms after `exit`, and then sleeps another 50 ms
  * if the command printed nothing. Most plumbing we run is silent (read-tree, update-index, update-ref, fetch), which
- * cost a run 200 ms. So: settle on `close` only, after which all output has been read (the 50 ms after `exit` is a
- * race a busy event loop loses: its timers run before the pipe is read, and the output comes back empty), and send
- * an empty chunk once the plugin listens, which tells it the output was not lost.
+ * cost a run 200 ms. So: an empty chunk, sent once the plugin listens, tells it the output was not lost; and a command
+ * settles on `close` (all output read) or, when a helper it started keeps the pipes open (an ssh ControlPersist
+ * master, a credential daemon), 2 s after `exit`. 50 ms was a race a busy event loop can lose: its timers run before
+ * the pipe is read, and the output came back empty.
  */
 function client(baseDir: string, trimmed = true): SimpleGit {
-  return simpleGit({ baseDir, trimmed, unsafe: TRUSTED_ENVIRONMENT, completion: { onClose: true, onExit: false } }).outputHandler(
+  return simpleGit({ baseDir, trimmed, unsafe: TRUSTED_ENVIRONMENT, completion: { onClose: true, onExit: 2000 } }).outputHandler(
     (_command, stdout) => process.nextTick(() => stdout.emit("data", NO_OUTPUT)),
   );
 }
