@@ -189,6 +189,11 @@ describe("generated CI", () => {
       expect(added.code, added.stderr).toBe(0);
       git(box.repo, ["merge", "--quiet", "--ff-only", `gitops-redis/add-env-${name}`], box.env);
     }
+    // clusterChart as a hand-edited config may have it: only the version; the rest comes from the defaults.
+    const configFile = join(box.repo, "gitops-redis.yaml");
+    const config = parse(readFileSync(configFile, "utf8")) as { clusterChart?: unknown };
+    expect(config.clusterChart).toBeDefined();
+    writeFileSync(configFile, readFileSync(configFile, "utf8").replace(/^clusterChart:\n(?:  .*\n)+/m, "clusterChart:\n  version: 13.0.5\n"));
     const workflow = parse(readFileSync(join(box.repo, ".github/workflows/validate.yaml"), "utf8")) as { jobs: { validate: { steps: { name?: string; run?: string }[] } } };
     const script = workflow.jobs.validate.steps.find((s) => s.name?.startsWith("helm template"))!.run!;
 
@@ -206,9 +211,15 @@ const { parse } = require(${yaml});
 const [expr, file] = process.argv.slice(2);
 const doc = parse(require("node:fs").readFileSync(file, "utf8"));
 if (expr === ".environments | keys | .[]") { console.log(Object.keys(doc.environments).join("\\n")); process.exit(0); }
-let value = doc;
-for (const key of expr.slice(1).match(/"[^"]+"|[^.]+/g)) value = value == null ? undefined : value[key.replace(/"/g, "")];
-console.log(value === undefined || value === null ? "null" : String(value));
+// Paths and string literals, with yq's alternative operator: the first that is not null wins.
+const pick = (alt) => {
+  if (alt.startsWith('"')) return JSON.parse(alt);
+  let value = doc;
+  for (const key of alt.slice(1).match(/"[^"]+"|[^.]+/g)) value = value == null ? undefined : value[key.replace(/"/g, "")];
+  return value;
+};
+const value = expr.split(" // ").map(pick).find((v) => v !== undefined && v !== null);
+console.log(value === undefined ? "null" : String(value));
 `,
     };
     mkdirSync(bin);

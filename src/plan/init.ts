@@ -1,5 +1,12 @@
 /** Plans the files `gitops-redis init` writes. Pure. */
-import { CONTROLLER_TITLES, DEFAULT_FLUX_CLUSTER, type RepoConfig } from "../model.js";
+import {
+  CONTROLLER_TITLES,
+  DEFAULT_CHART_REPOSITORY,
+  DEFAULT_CLUSTER_CHART_NAME,
+  DEFAULT_CLUSTER_CHART_VERSION,
+  DEFAULT_FLUX_CLUSTER,
+  type RepoConfig,
+} from "../model.js";
 import {
   ARGOCD_CHART_REPO_SECRET,
   ARGOCD_ROOT_APP,
@@ -57,16 +64,23 @@ export function workflowText(workflow: Record<string, unknown>): string {
   );
 }
 
-// Every environment renders through the chart it deploys: clusterChart for topology cluster, else chart; each chart
-// is pulled once. Environment names are DNS labels, so they are safe inside the yq expressions.
+// Every environment renders through the chart it deploys: clusterChart for topology cluster, else chart, with the
+// defaults gitops-redis.yaml's reader applies; each chart is pulled once. Environment names are DNS labels, so they
+// are safe inside the yq expressions.
 const RENDER_SCRIPT = `set -euo pipefail
 mkdir -p "$RUNNER_TEMP/bin" "$RUNNER_TEMP/chart"
 curl -sSfL "https://github.com/yannh/kubeconform/releases/download/$KUBECONFORM_VERSION/kubeconform-linux-amd64.tar.gz" | tar -xz -C "$RUNNER_TEMP/bin" kubeconform
 for env in $(yq '.environments | keys | .[]' gitops-redis.yaml); do
   echo "::group::$env"
-  key=chart
-  if [ "$(yq ".environments.\\"$env\\".topology" gitops-redis.yaml)" = cluster ]; then key=clusterChart; fi
-  repo=$(yq ".$key.repository" gitops-redis.yaml); name=$(yq ".$key.name" gitops-redis.yaml); version=$(yq ".$key.version" gitops-redis.yaml)
+  if [ "$(yq ".environments.\\"$env\\".topology" gitops-redis.yaml)" = cluster ]; then
+    repo=$(yq '.clusterChart.repository // .chart.repository // "${DEFAULT_CHART_REPOSITORY}"' gitops-redis.yaml)
+    name=$(yq '.clusterChart.name // "${DEFAULT_CLUSTER_CHART_NAME}"' gitops-redis.yaml)
+    version=$(yq '.clusterChart.version // "${DEFAULT_CLUSTER_CHART_VERSION}"' gitops-redis.yaml)
+  else
+    repo=$(yq '.chart.repository // "${DEFAULT_CHART_REPOSITORY}"' gitops-redis.yaml)
+    name=$(yq '.chart.name // "redis"' gitops-redis.yaml)
+    version=$(yq '.chart.version' gitops-redis.yaml)
+  fi
   tgz="$RUNNER_TEMP/chart/$name-$version.tgz"
   if [ ! -f "$tgz" ]; then
     case "$repo" in
