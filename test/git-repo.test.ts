@@ -53,16 +53,16 @@ describe("GitRepo reads objects through one cat-file process", () => {
     expect(await repo.resolve("HEAD")).toBe(head);
     expect(await repo.resolve("main~5")).toBeUndefined();
     expect(await repo.treeOf(head)).toBe(git(dir, ["rev-parse", "HEAD^{tree}"]));
-    await expect(repo.readFile("main", "line\nbreak")).resolves.toBeUndefined();
+    await expect(repo.readFile("main", "line\nbreak")).rejects.toThrow(/line break/);
     repo.close();
     expect(await repo.readFile("main", "a.yaml")).toBe("a\n");
   });
 
-  it("reads a directory that is not yet a repository as having nothing, then the repository once it is one", async () => {
+  it("fails a read where git cannot read (not a repository), and reads the repository once it is one", async () => {
     const dir = tempDir();
     const repo = new GitRepo(dir, gitEnv(dir));
     opened.push(repo);
-    expect(await repo.resolve("HEAD")).toBeUndefined();
+    await expect(repo.resolve("HEAD")).rejects.toThrow(/not a git repository/);
     git(dir, ["init", "--quiet", "--initial-branch=main"]);
     writeFileSync(join(dir, "a.yaml"), "a\n");
     git(dir, ["add", "a.yaml"]);

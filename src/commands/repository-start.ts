@@ -21,7 +21,8 @@ export async function startRepository(repo: GitRepo, ctx: CommandContext): Promi
     repo.isRepoRoot(),
     remoteAccess(repo, ctx).catch(() => undefined),
     repo.currentBranch().catch(() => undefined),
-    repo.readFile("HEAD", CONFIG_FILE),
+    // Outside a repository git cannot read; isRoot says so.
+    repo.readFile("HEAD", CONFIG_FILE).catch(() => undefined),
   ]);
   return { isRoot, access, current, headConfig };
 }

@@ -137,13 +137,13 @@ export class GitRepo {
 
   /** The commit a full branch or remote-tracking ref points at, from one for-each-ref per run. */
   async refCommit(ref: `refs/${string}`): Promise<string | undefined> {
-    if (this.remotesMoved && ref.startsWith("refs/remotes/")) return (await this.objects.read(`${ref}^{commit}`).catch(() => undefined))?.id;
+    if (this.remotesMoved && ref.startsWith("refs/remotes/")) return (await this.objects.read(`${ref}^{commit}`))?.id;
     return (await this.refs()).refs.get(ref)?.commit;
   }
 
   async resolve(ref: string): Promise<string | undefined> {
     if (/^refs\/(heads|remotes)\//.test(ref)) return this.refCommit(ref as `refs/${string}`);
-    return (await this.objects.read(`${ref}^{commit}`).catch(() => undefined))?.id;
+    return (await this.objects.read(`${ref}^{commit}`))?.id;
   }
 
   async currentBranch(): Promise<string | undefined> {
@@ -165,7 +165,7 @@ export class GitRepo {
 
   /** The file as committed (no filters, no trimming), or undefined when `ref` has no such file. */
   async readFile(ref: string, path: string): Promise<string | undefined> {
-    const object = await this.objects.read(`${ref}:${path}`).catch(() => undefined);
+    const object = await this.objects.read(`${ref}:${path}`);
     return object?.type === "blob" ? object.content.toString("utf8") : undefined;
   }
 
@@ -358,6 +358,9 @@ export class GitRepo {
       throw new RemoteError(`git push of ${branch} to ${remote} failed: ${firstLine(error)}`, {
         hint: `the commit is kept on the local branch ${branch}; fix the remote and re-run the same command`,
       });
+    } finally {
+      // The push moved the remote-tracking ref; a table read while it ran would not have it.
+      this.forgetRefs();
     }
   }
 }
