@@ -50,5 +50,14 @@ describe("init", () => {
     expect(dirty.code).toBe(3);
     expect(dirty.stderr).toContain("uncommitted changes: notes.txt");
     expect(repoState(box.repo)).toBe(dirtyBefore);
+
+    // A modified tracked file's status starts with a space; a rename names two paths.
+    git(box.repo, ["add", "notes.txt"], box.env);
+    git(box.repo, ["commit", "-qm", "notes"], box.env);
+    writeFileSync(`${box.repo}/notes.txt`, "changed\n");
+    git(box.repo, ["mv", "README.md", "READ.md"], box.env);
+    const modified = await box.cli(["init", "--repo-url", "https://example.invalid/r.git"]);
+    expect(modified.code).toBe(3);
+    expect(modified.stderr).toContain("uncommitted changes: READ.md, notes.txt\n");
   });
 });

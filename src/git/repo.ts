@@ -158,8 +158,18 @@ export class GitRepo {
 
   /** Paths git reports as modified, staged or untracked (ignored files excluded). */
   async dirtyPaths(): Promise<string[]> {
-    const out = await this.git.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
-    return out.split("\0").filter(Boolean).map((line) => line.slice(3));
+    // Untrimmed: an entry's status may start with a space (" M README.md").
+    const out = await client(this.dir, false).env(cleanEnv(this.baseEnv)).raw(["status", "--porcelain=v1", "-z", "--untracked-files=all"]);
+    const fields = out.split("\0");
+    const paths: string[] = [];
+    for (let i = 0; i < fields.length; i++) {
+      const entry = fields[i]!;
+      if (!entry) continue;
+      paths.push(entry.slice(3));
+      // A rename or copy is followed by the path it came from.
+      if (entry[0] === "R" || entry[0] === "C") i++;
+    }
+    return paths;
   }
 
 
