@@ -302,8 +302,10 @@ export function environmentFromFlags(
   data.size = size;
 
   let storage: Record<string, unknown> = isPlainObject(data.storage) ? { ...data.storage } : {};
+  let badKind = false;
   if (flags.storage !== undefined) {
     const parsed = parseStorageKind(flags.storage, problems);
+    badKind = parsed === undefined;
     // A new kind starts clean: settings of the old kind must not leak into it.
     storage = { reclaimPolicy: storage.reclaimPolicy ?? "Retain", ...(parsed ?? { kind: flags.storage }) };
   } else if (storage.kind === undefined) {
@@ -312,7 +314,8 @@ export function environmentFromFlags(
   }
   if (flags.storageClass !== undefined) storage.className = flags.storageClass;
   if (storage.className === undefined && typeof storage.kind === "string") {
-    storage.className = defaultStorageClassName(name, storage.kind);
+    // A refused kind ("existing:", "ceph") would give a class name refused too: one problem is enough.
+    storage.className = defaultStorageClassName(name, badKind ? "unset" : storage.kind);
   }
   if (flags.reclaimPolicy !== undefined) storage.reclaimPolicy = flags.reclaimPolicy;
   if (flags.nfsServer !== undefined || flags.nfsPath !== undefined || flags.nfsProvisioner !== undefined) {
@@ -330,6 +333,10 @@ export function environmentFromFlags(
   data.expose ??= { type: "ClusterIP" };
   if (flags.serviceAnnotation !== undefined) {
     data.expose = { ...(data.expose as Record<string, unknown>), annotations: parseAnnotations(flags.serviceAnnotation, problems) };
+  }
+  const exposed = isPlainObject(data.expose) ? data.expose : {};
+  if (flags.expose !== undefined && exposed.sentinelNodePort !== undefined && data.topology !== "sentinel") {
+    problems.add("--expose", flags.expose, `a sentinel port needs --topology sentinel, not ${String(data.topology)}`);
   }
   pinSentinelNodePort(data);
   imageSettings(data, flags);
