@@ -31,7 +31,7 @@ const TABLE: BadInput[] = [
   { name: "name with capitals", existing: PROD, args: ["add-env", "Prod", ...S], message: /invalid environment name "Prod"/ },
   { name: "name with underscore", existing: PROD, args: ["add-env", "prod_eu", ...S], message: /invalid environment name "prod_eu"/ },
   { name: "name with a path separator", existing: PROD, args: ["add-env", "eu/prod", ...S], message: /invalid environment name "eu\/prod"/ },
-  { name: "name too long for a release", existing: PROD, args: ["add-env", "a".repeat(48), ...S], message: /at most 47 characters.*Helm's 53/ },
+  { name: "name too long for a StatefulSet", existing: PROD, args: ["add-env", "a".repeat(38), ...S], message: /at most 37 characters, so the StatefulSet a{38}-redis-replicas stays within the 52 Kubernetes allows/ },
   { name: "NodePort below the range", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "nodeport:11379"], message: /invalid --expose 11379: the NodePort range is 30000-32767/ },
   { name: "NodePort above the range", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "nodeport:40000"], message: /invalid --expose 40000: the NodePort range is 30000-32767/ },
   { name: "NodePort used by another environment", existing: PROD, args: ["add-env", "dev", ...S, "--expose", "nodeport:31379"], message: /invalid --expose 31379: port 31379 collides with port 31379 of environment prod on cluster \S+; pick a free port/ },

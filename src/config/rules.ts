@@ -7,7 +7,13 @@ export const MAX_RELEASE_NAME = 53;
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;
 /** `<env>-redis` must stay a valid Helm release name (<= 53). */
-export const MAX_ENV_NAME = MAX_RELEASE_NAME - "-redis".length;
+/**
+ * A StatefulSet's name must leave room in the 63-character controller-revision-hash label of its pods
+ * (`<name>-<hash>`), so at most 52. The longest the charts make is `<env>-redis-replicas`.
+ */
+export const MAX_STATEFULSET_NAME = 52;
+const LONGEST_STATEFULSET_SUFFIX = "-redis-replicas";
+export const MAX_ENV_NAME = MAX_STATEFULSET_NAME - LONGEST_STATEFULSET_SUFFIX.length;
 
 const BINARY_SUFFIXES = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
 const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
@@ -28,7 +34,7 @@ export function checkCpuQuantity(value: string): string | undefined {
 
 export function checkEnvName(value: string): string | undefined {
   if (value.length > MAX_ENV_NAME) {
-    return `at most ${MAX_ENV_NAME} characters, so the release name ${value}-redis stays within Helm's ${MAX_RELEASE_NAME}`;
+    return `at most ${MAX_ENV_NAME} characters, so the StatefulSet ${value}${LONGEST_STATEFULSET_SUFFIX} stays within the ${MAX_STATEFULSET_NAME} Kubernetes allows (its pods' controller-revision-hash label)`;
   }
   if (!DNS1035_LABEL.test(value)) {
     return "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit (DNS-1035: it prefixes Service names)";
