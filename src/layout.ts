@@ -25,7 +25,7 @@ export const envValuesFile = (env: string): string => `${envDir(env)}/values.yam
 export const envManifestsDir = (env: string): string => `${envDir(env)}/manifests`;
 export const envManifestFile = (env: string, name: string): string => `${envManifestsDir(env)}/${name}.yaml`;
 /** Every manifest file name an environment may have; a plan deletes the ones it no longer needs. */
-export const ENV_MANIFEST_NAMES = ["storageclass", "persistentvolumes", "sealedsecret", "externalsecret"] as const;
+export const ENV_MANIFEST_NAMES = ["namespace", "storageclass", "persistentvolumes", "sealedsecret", "externalsecret"] as const;
 /** Manifests the user completes (kubeseal output); written once, then never overwritten while still needed. */
 export const SEED_MANIFEST_NAMES: readonly EnvManifestName[] = ["sealedsecret"];
 export type EnvManifestName = (typeof ENV_MANIFEST_NAMES)[number];

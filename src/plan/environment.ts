@@ -49,7 +49,7 @@ export function generatedFile(body: string, env: string): string {
 export function planEnvironmentFiles(config: RepoConfig, env: EnvironmentSpec, current: FileContents): FileChanges {
   const changes: FileChanges = new Map();
   const flux = config.controller === "flux";
-  const manifests = environmentManifests(env);
+  const manifests = environmentManifests(env, config.controller);
   for (const name of ENV_MANIFEST_NAMES) {
     const path = envManifestFile(env.name, name);
     const objects = manifests.get(name)?.map((o) => (flux ? withoutSyncWave(o) : o));
