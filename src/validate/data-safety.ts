@@ -7,16 +7,34 @@ import { getIn, valuesFinding, type EnvView, type RepoView } from "./repo.js";
 import { findingAt } from "./parse.js";
 import type { Finding } from "./types.js";
 
-const IMMUTABLE: { path: string[]; statefulSet: string }[] = [
-  { path: ["master", "persistence", "size"], statefulSet: "master" },
-  { path: ["master", "persistence", "storageClass"], statefulSet: "master" },
-  { path: ["replica", "persistence", "size"], statefulSet: "replicas" },
-  { path: ["replica", "persistence", "storageClass"], statefulSet: "replicas" },
-  { path: ["global", "storageClass"], statefulSet: "master/replicas" },
-  { path: ["sentinel", "persistence", "size"], statefulSet: "node" },
-  { path: ["persistence", "size"], statefulSet: "(redis-cluster)" },
-  { path: ["persistence", "storageClass"], statefulSet: "(redis-cluster)" },
+/** Whose volumeClaimTemplates a values key feeds. */
+type Role = "master" | "replicas" | "sentinel" | "all" | "cluster";
+
+const IMMUTABLE: { path: string[]; role: Role }[] = [
+  { path: ["master", "persistence", "size"], role: "master" },
+  { path: ["master", "persistence", "storageClass"], role: "master" },
+  { path: ["replica", "persistence", "size"], role: "replicas" },
+  { path: ["replica", "persistence", "storageClass"], role: "replicas" },
+  { path: ["global", "storageClass"], role: "all" },
+  { path: ["sentinel", "persistence", "size"], role: "sentinel" },
+  { path: ["persistence", "size"], role: "cluster" },
+  { path: ["persistence", "storageClass"], role: "cluster" },
 ];
+
+/**
+ * The StatefulSets the chart renders for `role` with these values: bitnami/redis makes <release>-master and
+ * <release>-replicas (none for standalone), or <release>-node with sentinel; bitnami/redis-cluster makes <release>.
+ */
+function statefulSets(env: EnvView, role: Role): string[] {
+  const release = `${env.name}-redis`;
+  if (env.chart.name === "redis-cluster") return role === "cluster" || role === "all" ? [release] : [];
+  if (role === "cluster") return [];
+  if (getIn(env.values, ["sentinel", "enabled"]) === true) return role === "master" ? [] : [`${release}-node`];
+  if (role === "sentinel") return [];
+  const replicas = getIn(env.values, ["architecture"]) === "standalone" ? [] : [`${release}-replicas`];
+  if (role === "master") return [`${release}-master`];
+  return role === "replicas" ? replicas : [`${release}-master`, ...replicas];
+}
 
 const show = (value: unknown): string => (value === undefined ? "(chart default)" : JSON.stringify(value));
 
@@ -32,6 +50,18 @@ export function checkDataSafety(base: RepoView, head: RepoView): Finding[] {
   for (const env of head.envs) {
     const old = before.get(env.name);
     if (!old) continue;
+    if (old.chart.name !== env.chart.name) {
+      // Another chart: nothing carries over, so the in-place checks below say nothing useful.
+      findings.push(valuesFinding(head, env, [], "data-safety", "warning", `environment ${env.name} moves from bitnami/${old.chart.name} to bitnami/${env.chart.name}: a new release with new StatefulSets and empty volumes replaces the old one; back up the data and restore it after the sync`));
+      continue;
+    }
+    const moved = [
+      old.cluster !== env.cluster ? `cluster ${old.cluster} to ${env.cluster}` : "",
+      typeof old.config?.namespace === "string" && typeof env.config?.namespace === "string" && old.config.namespace !== env.config.namespace ? `namespace ${old.config.namespace} to ${env.config.namespace}` : "",
+    ].filter(Boolean);
+    if (moved.length) {
+      findings.push(valuesFinding(head, env, [], "data-safety", "warning", `environment ${env.name} moves from ${moved.join(" and from ")}: Redis starts there with empty volumes, and the old one is removed (its PersistentVolumeClaims stay); back up the data and restore it after the sync`));
+    }
     findings.push(...immutableChanges(head, old, env));
     const wasStandalone = getIn(old.values, ["architecture"]) === "standalone";
     const nowStandalone = getIn(env.values, ["architecture"]) === "standalone";
@@ -60,14 +90,16 @@ export function checkDataSafety(base: RepoView, head: RepoView): Finding[] {
 
 function immutableChanges(head: RepoView, old: EnvView, env: EnvView): Finding[] {
   const out: Finding[] = [];
-  for (const { path, statefulSet } of IMMUTABLE) {
+  for (const { path, role } of IMMUTABLE) {
     const a = getIn(old.values, path);
     const b = getIn(env.values, path);
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    // Only StatefulSets that exist before and after: one the change creates or removes has nothing to migrate.
+    const names = statefulSets(env, role).filter((name) => statefulSets(old, role).includes(name));
+    if (names.length === 0) continue;
     const field = path.join(".");
-    out.push(
-      valuesFinding(head, env, path, "data-safety", "warning", `${field} changes from ${show(a)} to ${show(b)}: volumeClaimTemplates of StatefulSet ${env.name}-redis-${statefulSet} are immutable and the sync will fail; ${migrationNote(field)}`),
-    );
+    const which = names.length === 1 ? `StatefulSet ${names[0]} are` : `StatefulSets ${names.join(", ")} are`;
+    out.push(valuesFinding(head, env, path, "data-safety", "warning", `${field} changes from ${show(a)} to ${show(b)}: volumeClaimTemplates of ${which} immutable and the sync will fail; ${migrationNote(field)}`));
   }
   return out;
 }

@@ -1,0 +1,51 @@
+/**
+ * validate's data-safety rule on real changes made with add-env and set: what a sync cannot do in place names the
+ * StatefulSets the chart really renders, and a move to another chart, namespace or cluster says the data stays behind.
+ */
+import { describe, expect, it } from "vitest";
+import { git, sandbox, type Sandbox } from "./support/repo.js";
+import { REPO_URL } from "./support/scenarios.js";
+
+async function merged(flags: string[]): Promise<Sandbox> {
+  const box = sandbox();
+  expect((await box.cli(["init", box.repo, "--repo-url", REPO_URL, "--no-push"], box.root)).code).toBe(0);
+  const added = await box.cli(["add-env", "db", "--storage", "existing:nfs", ...flags, "--no-push"]);
+  expect(added.code, added.stderr).toBe(0);
+  git(box.repo, ["merge", "--quiet", "--ff-only", "gitops-redis/add-env-db"], box.env);
+  return box;
+}
+
+/** The data-safety messages of validate on the branch `set db <flags>` makes, compared with main. */
+async function risksOfSet(box: Sandbox, flags: string[]): Promise<string[]> {
+  const changed = await box.cli(["set", "db", ...flags, "--no-push"]);
+  expect(changed.code, changed.stderr).toBe(0);
+  git(box.repo, ["switch", "-q", "gitops-redis/set-db"], box.env);
+  const result = await box.cli(["validate", "--json"]);
+  const report = JSON.parse(result.stdout) as { findings: { rule: string; message: string }[] };
+  return report.findings.filter((f) => f.rule === "data-safety").map((f) => f.message);
+}
+
+describe("data-safety names what really changes", () => {
+  it("a new size on sentinel names the <release>-node StatefulSet, the only one it has", async () => {
+    const box = await merged(["--topology", "sentinel"]);
+    const risks = await risksOfSet(box, ["--size", "16Gi"]);
+    expect(risks.length).toBeGreaterThan(0);
+    for (const risk of risks) expect(risk).toMatch(/StatefulSet db-redis-node are immutable/);
+    expect(risks.join("\n")).not.toMatch(/db-redis-(master|replicas)/);
+  });
+
+  it("standalone to cluster is a move to another chart, not a list of immutable fields", async () => {
+    const box = await merged(["--topology", "standalone"]);
+    const risks = await risksOfSet(box, ["--topology", "cluster"]);
+    expect(risks).toEqual([
+      "environment db moves from bitnami/redis to bitnami/redis-cluster: a new release with new StatefulSets and empty volumes replaces the old one; back up the data and restore it after the sync",
+    ]);
+  });
+
+  it("another namespace or cluster leaves the data behind", async () => {
+    const box = await merged([]);
+    expect(await risksOfSet(box, ["--namespace", "cache"])).toEqual([
+      "environment db moves from namespace redis-db to cache: Redis starts there with empty volumes, and the old one is removed (its PersistentVolumeClaims stay); back up the data and restore it after the sync",
+    ]);
+  });
+});
