@@ -2,16 +2,25 @@
 import { CommanderError } from "commander";
 import { buildProgram, type ProgramDeps } from "./program.js";
 import { ExitCode, GitopsRedisError } from "./errors.js";
-import type { Streams } from "./output.js";
+import type { Output, Streams } from "./output.js";
 
 export async function main(argv: string[], deps: ProgramDeps): Promise<number> {
-  const program = buildProgram(deps);
+  let out: Output | undefined;
+  const program = buildProgram({ ...deps, onOutput: (created) => (out = created) });
   try {
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (error) {
-    return reportError(error, deps.streams);
+    const code = reportError(error, deps.streams);
+    // --json promises one document on stdout: a command that failed before writing its own writes this one.
+    if (out?.jsonMode && !out.jsonWritten) out.json({ ok: false, error: errorDocument(error, code) });
+    return code;
   }
+}
+
+function errorDocument(error: unknown, code: number): { exitCode: number; message: string[]; hint?: string } {
+  if (error instanceof GitopsRedisError) return { exitCode: code, message: error.message.split("\n"), ...(error.hint ? { hint: error.hint } : {}) };
+  return { exitCode: code, message: [`unexpected failure: ${error instanceof Error ? error.message : String(error)}`] };
 }
 
 export function reportError(error: unknown, streams: Streams): number {

@@ -1,6 +1,6 @@
 /** Builds the commander program. Command modules load only when their command runs, to keep start-up small. */
 import { Command, Option } from "commander";
-import { createOutput, type Streams } from "./output.js";
+import { createOutput, type Output, type Streams } from "./output.js";
 import type { CommandContext, GitHubTuning } from "./commands/context.js";
 import { addEnvironmentFlags } from "./commands/env-flags.js";
 import type { ChangeOptions } from "./commands/environment-change.js";
@@ -15,10 +15,14 @@ export interface ProgramDeps {
   env: NodeJS.ProcessEnv;
   streams: Streams;
   github?: GitHubTuning;
+  /** Told of the command's output, so a failure can still write the --json document (cli.ts). */
+  onOutput?: (out: Output) => void;
 }
 
 function context(deps: ProgramDeps, json: boolean | undefined): CommandContext {
-  return { cwd: deps.cwd, env: deps.env, streams: deps.streams, out: createOutput(deps.streams, Boolean(json)), github: deps.github };
+  const out = createOutput(deps.streams, Boolean(json));
+  deps.onOutput?.(out);
+  return { cwd: deps.cwd, env: deps.env, streams: deps.streams, out, github: deps.github };
 }
 
 const ADD_ENV_EXAMPLES = `

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { git, repoState, sandbox, treeAt } from "./support/repo.js";
 
@@ -29,6 +30,20 @@ describe("init", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/already a gitops-redis repository.*nothing to change/);
     expect(repoState(box.repo, box.remote)).toBe(before);
+    const json = await box.cli(["init", "--json"]);
+    expect(JSON.parse(json.stdout)).toEqual({ action: "unchanged", dir: box.repo, branch: "main", commit: git(box.repo, ["rev-parse", "HEAD"], box.env), files: [] });
+  });
+
+  it("--json writes one document on stdout when a command fails too", async () => {
+    const box = sandbox();
+    await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root);
+    const bad = await box.cli(["add-env", "Prod", "--storage", "existing:nfs", "--json"]);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toEqual({ ok: false, error: { exitCode: 2, message: [expect.stringMatching(/^invalid environment name "Prod": /)] } });
+    expect(bad.stderr).toMatch(/^error: invalid environment name "Prod"/);
+    const refused = await box.cli(["init", join(box.root, "other"), "--json", "--chart-version", "^23"], box.root);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { exitCode: 2, message: [expect.stringMatching(/^invalid --chart-version "\^23"/)] } });
   });
 
   it("refuses a dirty tree and foreign files it would overwrite, before writing anything", async () => {

@@ -15,6 +15,7 @@ import {
 } from "../model.js";
 import { CONTROLLERS, Problems, checkApiUrl, checkChartRepository, checkChartVersion, checkRepoSlug } from "../config/schema.js";
 import { checkNamespace } from "../config/rules.js";
+import { defaultBranchOf } from "../config/default-branch.js";
 import { parseGitHubRemote } from "../github/repo-ref.js";
 import { bootstrapHint, planInitFiles } from "../plan/init.js";
 import { packageVersion } from "../assets.js";
@@ -84,10 +85,12 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
   const { out } = ctx;
   const isRepo = exists && (await repo.isRepoRoot());
 
-  if (isRepo && (await readFileIfExists(join(dir, CONFIG_FILE))) !== undefined) {
+  const existingConfig = isRepo ? await readFileIfExists(join(dir, CONFIG_FILE)) : undefined;
+  if (existingConfig !== undefined) {
     out.info(`${dir} is already a gitops-redis repository (${CONFIG_FILE} exists); nothing to change.`);
     out.info("Next: gitops-redis add-env <name> --storage <kind> ...");
-    out.json({ action: "unchanged", dir, commit: await repo.resolve("HEAD"), files: [] });
+    const branch = defaultBranchOf(existingConfig) ?? (await repo.currentBranch()) ?? null;
+    out.json({ action: "unchanged", dir, branch, commit: await repo.resolve("HEAD"), files: [] });
     return;
   }
 
