@@ -76,9 +76,10 @@ Examples:
   $ gitops-redis init redis-gitops --controller flux --remote git@github.com:acme/redis-gitops.git
   $ gitops-redis init . --chart-version 19.6.1 --repo-url https://git.example.com/platform/redis.git`,
     )
-    .action(async (dir: string, options: InitOptions) => {
+    .action(async (dir: string, options: InitOptions, command: Command) => {
       const { runInit } = await import("./commands/init.js");
-      await runInit(dir, options, context(deps, options.json));
+      const given = Object.keys(options).filter((key) => command.getOptionValueSource(key) === "cli");
+      await runInit(dir, { ...options, given }, context(deps, options.json));
     });
 
   for (const [name, description, examples] of [

@@ -30,6 +30,12 @@ describe("init", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/already a gitops-redis repository.*nothing to change/);
     expect(repoState(box.repo, box.remote)).toBe(before);
+    // Flags that agree with the repository change nothing either; one that disagrees is refused, not ignored.
+    expect((await box.cli(["init", "--controller", "argocd", "--default-branch", "main"])).code).toBe(0);
+    const other = await box.cli(["init", "--controller", "flux", "--chart-version", "19.6.1"]);
+    expect(other.code).toBe(3);
+    expect(other.stderr).toContain("error: already a gitops-redis repository; init does not change it: --controller flux (it has argocd), --chart-version 19.6.1 (it has 23.1.1)");
+    expect(repoState(box.repo, box.remote)).toBe(before);
     const json = await box.cli(["init", "--json"]);
     expect(JSON.parse(json.stdout)).toEqual({ action: "unchanged", dir: box.repo, branch: "main", commit: git(box.repo, ["rev-parse", "HEAD"], box.env), files: [] });
   });

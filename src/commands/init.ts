@@ -16,6 +16,7 @@ import {
 import { CONTROLLERS, Problems, checkApiUrl, checkChartRepository, checkChartVersion, checkRepoSlug } from "../config/schema.js";
 import { checkNamespace } from "../config/rules.js";
 import { defaultBranchOf } from "../config/default-branch.js";
+import { configFromText } from "../config/text.js";
 import { parseGitHubRemote } from "../github/repo-ref.js";
 import { bootstrapHint, planInitFiles } from "../plan/init.js";
 import { packageVersion } from "../assets.js";
@@ -36,6 +37,8 @@ export interface InitOptions {
   argocdNamespace?: string;
   push: boolean;
   json: boolean;
+  /** Options typed on the command line (not defaults): on a repository already initialized they must agree with it. */
+  given?: readonly string[];
 }
 
 export const INIT_COMMIT_MESSAGE = "chore: initialize gitops-redis repository";
@@ -87,6 +90,7 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
 
   const existingConfig = isRepo ? await readFileIfExists(join(dir, CONFIG_FILE)) : undefined;
   if (existingConfig !== undefined) {
+    refuseChanges(existingConfig, options);
     out.info(`${dir} is already a gitops-redis repository (${CONFIG_FILE} exists); nothing to change.`);
     out.info("Next: gitops-redis add-env <name> --storage <kind> ...");
     const branch = defaultBranchOf(existingConfig) ?? (await repo.currentBranch()) ?? null;
@@ -186,3 +190,29 @@ function slugFromUrl(repoUrl: string, apiUrl: string): string {
   }
   return `${remote.owner}/${remote.repo}`;
 }
+
+/**
+ * init does not change a repository it initialized before: a flag that disagrees with gitops-redis.yaml is refused
+ * rather than ignored (re-running with the same flags, or none, stays a no-op).
+ */
+function refuseChanges(configText: string, options: InitOptions): void {
+  const config = configFromText(configText);
+  const current: Record<string, string | undefined> = {
+    controller: config.controller,
+    chartRepo: config.chart.repository,
+    chartVersion: config.chart.version,
+    defaultBranch: config.defaultBranch,
+    repoUrl: config.repoUrl,
+    github: config.github?.repository,
+    apiUrl: config.github?.apiUrl,
+    argocdNamespace: config.argocd.namespace,
+  };
+  const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const differing = (options.given ?? []).filter((key) => key in current && String((options as unknown as Record<string, unknown>)[key]) !== current[key]);
+  if (differing.length === 0) return;
+  const what = differing.map((key) => `${flag(key)} ${String((options as unknown as Record<string, unknown>)[key])} (it has ${current[key] ?? "none"})`);
+  throw new ConflictError(`already a gitops-redis repository; init does not change it: ${what.join(", ")}`, {
+    hint: `${CONFIG_FILE} is the source of truth: change it there (and the files it generates) in a pull request, or initialize a new repository`,
+  });
+}
+
