@@ -49,3 +49,20 @@ describe("data-safety names what really changes", () => {
     ]);
   });
 });
+
+describe("set says what it risks, with or without a pull request", () => {
+  it("prints the data-safety risk on a dry run and on a run that opens no pull request", async () => {
+    const box = await merged([]);
+    const risk = /^warning: data-safety: master\.persistence\.size changes from "8Gi" to "16Gi": volumeClaimTemplates of StatefulSet db-redis-master are immutable/m;
+    const dry = await box.cli(["set", "db", "--size", "16Gi", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(risk);
+    const run = await box.cli(["set", "db", "--size", "16Gi", "--no-push"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(risk);
+    // add-env has nothing running to risk.
+    const added = await box.cli(["add-env", "other", "--storage", "existing:nfs", "--no-push"]);
+    expect(added.stderr).not.toContain("data-safety");
+  });
+});
+

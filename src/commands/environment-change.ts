@@ -31,6 +31,7 @@ import {
   type RemoteAccess,
 } from "./publish.js";
 import { formatDiff } from "./diff.js";
+import type { ChangeReview } from "./what-changes.js";
 import { startRepository, type RepositoryStart } from "./repository-start.js";
 
 export interface ChangeOptions extends EnvFlags {
@@ -211,6 +212,7 @@ export async function changeEnvironment(
     out.info(`  ${message}`);
     out.info(changes.size ? formatDiff(current, changes) : "  (no file would change)");
     printNotes(ctx, nextConfig, spec);
+    if (action === "set" && changes.size) printRisks(ctx, await reviewOf(undefined, loaded, spec, { current, changes }));
     out.json({ action: "dry-run", env: name, branch, commit: null, files: [...changes.keys()], pr: null });
     return;
   }
@@ -224,10 +226,11 @@ export async function changeEnvironment(
 
   const { access } = loaded;
   const remoteTip = access ? await loaded.repo.resolve(trackingRef(branch)) : undefined;
-  // The pull request's text reads the repository; it is prepared while git pushes.
-  const review = (change: BuiltChange) =>
-    prModules && target && token ? guarded(reviewText(prModules, action, loaded, spec, branch, message, change)) : undefined;
-  let text = review(built);
+  // What the change risks, and the pull request's "What changes": read from the repository while git pushes. Only
+  // `set` changes an environment that runs, so only it can risk data; a pull request needs the section either way.
+  const opensPr = Boolean(prModules && target && token);
+  const startReview = (change: BuiltChange) => (opensPr || action === "set" ? guarded(reviewOf(prModules, loaded, spec, change)) : undefined);
+  let review = startReview(built);
   let pushed = false;
   let rebuilt = false;
   if (access && options.push !== false && (!loaded.online || remoteTip !== built.commit)) {
@@ -239,7 +242,7 @@ export async function changeEnvironment(
       out.warn(`${error.message}; rebuilding ${branch} on the current ${config.defaultBranch}`);
       loaded = await loadRepository(repo, ctx, { online: true });
       built = (await buildBranch(loaded, resolveSpec(action, name, options, loaded.config), branch, message)) ?? built;
-      text = review(built);
+      review = startReview(built);
       rebuilt = true;
       await pushBranch(loaded.repo, access, branch, true);
     }
@@ -253,8 +256,11 @@ export async function changeEnvironment(
     out.info(`${built.result === "created" ? "Created" : "Rebuilt"} branch ${branch} from ${config.defaultBranch}: ${message}`);
     for (const [path, content] of built.changes) out.info(`  ${content === null ? "-" : built.current.has(path) ? "~" : "+"} ${path}`);
     printNotes(ctx, { ...config, environments: { ...config.environments, [name]: spec } }, spec);
+    printRisks(ctx, review && (await review));
   }
   if (pushed) out.info(`Pushed ${branch} to ${REMOTE}.`);
+  const change = built;
+  const text = opensPr && review ? guarded(review.then((r) => pullRequestText(action, loaded.config, spec, message, change.changes, change.current, branch, r.markdown))) : undefined;
 
   // Only a branch that was not on the remote before this run can have no pull request yet.
   const newHead = loaded.online && remoteTip === undefined && pushed && !rebuilt;
@@ -268,18 +274,19 @@ function guarded<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-async function reviewText(
-  modules: Promise<PullRequestModules>,
-  action: ChangeAction,
+async function reviewOf(
+  modules: Promise<PullRequestModules> | undefined,
   loaded: LoadedRepo,
   spec: EnvironmentSpec,
-  branch: string,
-  title: string,
-  built: BuiltChange,
-): Promise<PullRequestText> {
-  const { whatChanges } = await modules;
-  const summary = await whatChanges(loaded.repo, loaded.base, loaded.config, built.current, built.changes, spec.name);
-  return pullRequestText(action, loaded.config, spec, title, built.changes, built.current, branch, summary);
+  change: Pick<BuiltChange, "current" | "changes">,
+): Promise<ChangeReview> {
+  const { reviewChange } = modules ? await modules : await import("./what-changes.js");
+  return reviewChange(loaded.repo, loaded.base, loaded.config, change.current, change.changes, spec.name);
+}
+
+/** Data-safety risks, as validate and the pull request body name them. */
+function printRisks(ctx: CommandContext, review: ChangeReview | undefined): void {
+  for (const risk of review?.risks ?? []) ctx.out.warn(`data-safety: ${risk.message}`);
 }
 
 interface PullRequestPlan {

@@ -81,7 +81,7 @@ export interface PullRequestOutcome {
 }
 
 export interface PullRequestModules {
-  whatChanges: typeof import("./what-changes.js").whatChanges;
+  reviewChange: typeof import("./what-changes.js").reviewChange;
   createGitHubClient: typeof import("../github/client.js").createGitHubClient;
   upsertPullRequest: typeof import("../github/pull-request.js").upsertPullRequest;
   mapGitHubError: typeof import("../github/pull-request.js").mapGitHubError;
@@ -93,10 +93,10 @@ export interface PullRequestModules {
  */
 export function loadPullRequestModules(): Promise<PullRequestModules> {
   const modules = Promise.all([import("./what-changes.js"), import("../github/client.js"), import("../github/pull-request.js")]).then(
-    ([{ whatChanges }, { createGitHubClient }, { upsertPullRequest, mapGitHubError }]) => {
+    ([{ reviewChange }, { createGitHubClient }, { upsertPullRequest, mapGitHubError }]) => {
       // Node loads its fetch implementation (undici) on first use; touching one of its globals loads it now.
       void globalThis.Headers;
-      return { whatChanges, createGitHubClient, upsertPullRequest, mapGitHubError };
+      return { reviewChange, createGitHubClient, upsertPullRequest, mapGitHubError };
     },
   );
   // Awaited only if the run gets that far; a failure is reported there, not as an unhandled rejection.

@@ -10,10 +10,17 @@ import { configToData } from "../config/serialize.js";
 import type { RepoConfig } from "../model.js";
 import { toYaml } from "../yaml.js";
 import { BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE, CONFIG_FILE } from "../layout.js";
-import { checkRepository } from "../validate/index.js";
+import { checkRepository, type Finding } from "../validate/index.js";
 import { effectiveValuesDiff, riskList } from "../validate/markdown.js";
 
-export async function whatChanges(
+export interface ChangeReview {
+  /** The pull request's "What changes" section. */
+  markdown: string;
+  /** What a sync cannot do in place or loses (validate's data-safety findings), for the command's own output too. */
+  risks: Finding[];
+}
+
+export async function reviewChange(
   repo: GitRepo,
   base: string,
   /** gitops-redis.yaml at `base`, parsed. */
@@ -22,7 +29,7 @@ export async function whatChanges(
   current: ReadonlyMap<string, string>,
   changes: ReadonlyMap<string, string | null>,
   env: string,
-): Promise<string> {
+): Promise<ChangeReview> {
   const shared = await repo.readFiles(base, [BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE].filter((path) => !current.has(path)));
   const headFiles = new Map([...shared, ...current]);
   // The base side only feeds the comparison of values (data-safety, the effective values), for which it needs the
@@ -38,5 +45,8 @@ export async function whatChanges(
   // Without the schema rule: the objects are generated from validated input and importing the models costs about
   // 100 ms.
   const { findings, view, base: baseView } = checkRepository(headFiles, { baseFiles });
-  return `${riskList(findings, `the files of \`${env}\`, gitops-redis.yaml and the base values`)}\n${effectiveValuesDiff(baseView, view, env)}`;
+  return {
+    markdown: `${riskList(findings, `the files of \`${env}\`, gitops-redis.yaml and the base values`)}\n${effectiveValuesDiff(baseView, view, env)}`,
+    risks: findings.filter((finding) => finding.rule === "data-safety"),
+  };
 }
