@@ -11,14 +11,16 @@ import { planInitFiles } from "../src/plan/init.js";
 import { planEnvironmentFiles } from "../src/plan/environment.js";
 import { environmentFromFlags } from "../src/commands/env-options.js";
 
-const STORAGE: string[][] = [
+/** A host directory serves one Redis pod: local volumes get a folder per environment. */
+const STORAGE = (i: number): string[][] => [
   ["--storage", "existing:nfs"],
   ["--storage", "openebs-hostpath", "--base-path", "/data/redis"],
-  ["--storage", "local", "--replicas", "1", "--node", "node1=/mnt/redis", "--node", "node2=/mnt/redis"],
+  ["--storage", "local", "--replicas", "1", "--node", `node1=/mnt/redis/env${i}`, "--node", `node2=/mnt/redis/env${i}`],
 ];
 
 function flagsFor(i: number): Record<string, unknown> {
-  const args = STORAGE[i % STORAGE.length]!;
+  const kinds = STORAGE(i);
+  const args = kinds[i % kinds.length]!;
   const flags: Record<string, unknown> = { expose: `nodeport:${30000 + i}` };
   for (let a = 0; a < args.length; a += 2) {
     const key = args[a]!.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
