@@ -208,9 +208,10 @@ function refuseChanges(configText: string, options: InitOptions): void {
     argocdNamespace: config.argocd.namespace,
   };
   const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  const differing = (options.given ?? []).filter((key) => key in current && String((options as unknown as Record<string, unknown>)[key]) !== current[key]);
+  const given = (key: string) => String((options as unknown as Record<string, unknown>)[key]);
+  const differing = (options.given ?? []).filter((key) => key in current && given(key) !== current[key]);
   if (differing.length === 0) return;
-  const what = differing.map((key) => `${flag(key)} ${String((options as unknown as Record<string, unknown>)[key])} (it has ${current[key] ?? "none"})`);
+  const what = differing.map((key) => `${flag(key)} ${given(key)} (it has ${current[key] ?? "none"})`);
   throw new ConflictError(`already a gitops-redis repository; init does not change it: ${what.join(", ")}`, {
     hint: `${CONFIG_FILE} is the source of truth: change it there (and the files it generates) in a pull request, or initialize a new repository`,
   });

@@ -21,7 +21,7 @@ const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 /** Returns a problem description, or undefined when `value` is a storage quantity Kubernetes accepts. */
 export function checkStorageQuantity(value: string): string | undefined {
   const quantity = QUANTITY.exec(value);
-  if (quantity) return Number(quantity[1]) > 0 ? undefined : "expected more than 0: Kubernetes refuses an empty volume request";
+  if (quantity) return Number(quantity[1]) > 0 ? undefined : "expected more than 0";
   const unit = /^[0-9.]+\s*([a-zA-Z]+)$/.exec(value)?.[1];
   const binary = unit ? BINARY_SUFFIXES.find((s) => s[0]?.toLowerCase() === unit[0]?.toLowerCase()) : undefined;
   const hint = binary ? ` (did you mean ${value.replace(/\s*[a-zA-Z]+$/, "")}${binary}?)` : "";
