@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { git, repoState, sandbox, type Sandbox } from "./support/repo.js";
 
@@ -29,6 +29,11 @@ describe("add-env on real git", () => {
     const outside = await box.cli(PROD, box.root);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain(`error: ${box.root} is not the top of a git repository`);
+    // A stray, empty .git folder does not make one.
+    mkdirSync(join(box.root, ".git"));
+    const stray = await box.cli(PROD, box.root);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain(`error: ${box.root} is not the top of a git repository`);
     expect(repoState(box.repo, box.remote)).toBe(state);
   });
 

@@ -3,7 +3,7 @@
  * Environment branches are built with plumbing on a temporary index, so the user's working tree and index are
  * never touched by add-env and a half-finished run leaves nothing behind but unreferenced objects.
  */
-import { mkdtemp, rm, stat, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
@@ -99,9 +99,9 @@ export class GitRepo {
   }
 
   async isRepoRoot(): Promise<boolean> {
-    // A .git here (a directory, or a file for worktrees and submodules) is what rev-parse finds first: no process
-    // needed. GIT_DIR or GIT_WORK_TREE change the answer, so with them git is asked.
-    if (!this.baseEnv.GIT_DIR && !this.baseEnv.GIT_WORK_TREE && (await stat(join(this.dir, ".git")).catch(() => undefined))) return true;
+    // A repository's .git here (a directory with a HEAD, or a "gitdir:" file for worktrees and submodules) is what
+    // rev-parse finds first: no process needed. Anything else, or GIT_DIR / GIT_WORK_TREE set, and git is asked.
+    if (!this.baseEnv.GIT_DIR && !this.baseEnv.GIT_WORK_TREE && (await looksLikeGitDir(join(this.dir, ".git")))) return true;
     try {
       const top = await this.git.raw(["rev-parse", "--show-toplevel"]);
       const { realpath } = await import("node:fs/promises");
@@ -388,6 +388,13 @@ function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("To ") && l !== "Done");
   return lines.find((l) => /rejected|error|fatal/i.test(l)) ?? lines[0] ?? text;
+}
+
+async function looksLikeGitDir(path: string): Promise<boolean> {
+  const found = await stat(path).catch(() => undefined);
+  if (found?.isDirectory()) return Boolean(await stat(join(path, "HEAD")).catch(() => undefined));
+  if (found?.isFile()) return (await readFile(path, "utf8").catch(() => "")).startsWith("gitdir:");
+  return false;
 }
 
 /** simple-git's env() replaces the whole environment; keep PATH/HOME and the user's git settings. */
