@@ -59,6 +59,12 @@ const TABLE: BadInput[] = [
   { name: "fewer local volumes than pods", existing: PROD, args: ["add-env", "dev", "--storage", "local", "--replicas", "2", "--node", "n1=/d", "--node", "n2=/d"], message: /2 local volume\(s\) for 3 Redis pods/ },
   { name: "one host directory for two pods", existing: PROD, args: ["add-env", "dev", "--storage", "local", "--replicas", "1", "--node", "n1=/data/redis", "--node", "n1=/data/redis"], message: /invalid --node "n1=\/data\/redis": already used by another volume of this environment on cluster \S+; each Redis pod needs its own directory/ },
   {
+    name: "a host directory another environment uses, spelled another way",
+    existing: ["add-env", "edge", "--storage", "local", "--replicas", "0", "--node", "n1=/data/redis"],
+    args: ["add-env", "dev", "--storage", "local", "--replicas", "1", "--node", "n1=/data/./redis/", "--node", "n2=/data/redis"],
+    message: /invalid --node "n1=\/data\/\.\/redis\/": already used by environment edge on cluster \S+; each Redis pod needs its own directory/,
+  },
+  {
     name: "a host directory another environment uses",
     existing: ["add-env", "edge", "--storage", "local", "--replicas", "0", "--node", "n1=/data/redis"],
     args: ["add-env", "dev", "--storage", "local", "--replicas", "1", "--node", "n1=/data/redis", "--node", "n2=/data/redis"],

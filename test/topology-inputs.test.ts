@@ -66,6 +66,20 @@ describe("bad topology and settings flags", () => {
   });
 });
 
+describe("Argo CD destination servers", () => {
+  it("one spelling per cluster: a trailing '/' or a space is refused, so collisions cannot hide behind it", async () => {
+    const box = await initialized();
+    await merged(box, "a", ["--storage", "existing:nfs", "--expose", "nodeport:31379"]);
+    const before = repoState(box.repo, box.remote);
+    for (const server of ["https://kubernetes.default.svc/", "https://x y"]) {
+      const result = await box.cli(["add-env", "b", "--storage", "existing:nfs", "--cluster", server, "--expose", "nodeport:31379"]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`error: invalid --cluster ${JSON.stringify(server)}: expected the Argo CD destination server URL without a trailing '/'`);
+    }
+    expect(repoState(box.repo, box.remote)).toBe(before);
+  });
+});
+
 describe("settings that must survive a rerun", () => {
   it("a filled-in SealedSecret is never overwritten by set", async () => {
     const box = await initialized();

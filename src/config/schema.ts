@@ -2,6 +2,7 @@
  * Validation of gitops-redis.yaml and of environment settings. Pure: takes parsed data, returns the model or
  * every problem at once, each as one line naming the field, the bad value and what is allowed.
  */
+import { posix } from "node:path";
 import {
   DEFAULT_CHART_REPOSITORY,
   DEFAULT_CLUSTER_CHART_NAME,
@@ -520,8 +521,9 @@ function checkLocalVolumeCount(problems: Problems, label: FieldLabel, env: Envir
   }
 }
 
+/** One spelling per cluster (no trailing '/', no spaces), so NodePort, namespace and volume checks see one cluster. */
 function checkClusterUrl(value: string): string | undefined {
-  return /^https:\/\/[^\s/]+/.test(value) ? undefined : `expected the Argo CD destination server URL, e.g. ${IN_CLUSTER}`;
+  return /^https:\/\/[^\s/]+(\/[^\s]*[^\s/])?$/.test(value) ? undefined : `expected the Argo CD destination server URL without a trailing '/', e.g. ${IN_CLUSTER}`;
 }
 
 function checkFluxClusterName(value: string): string | undefined {
@@ -577,7 +579,7 @@ export function checkAcrossEnvironments(
     }
     for (const volume of env.storage.volumes ?? []) {
       // Two Redis pods writing one directory would share (and overwrite) each other's dump.rdb and AOF.
-      const dirKey = `${env.cluster} ${volume.node} ${volume.path}`;
+      const dirKey = `${env.cluster} ${volume.node} ${posix.normalize(volume.path).replace(/(.)\/+$/, "$1")}`;
       const dirOwner = directories.get(dirKey);
       const who = dirOwner === env.name ? "another volume of this environment" : `environment ${dirOwner}`;
       if (dirOwner) problems.add(label("storage.volumes"), `${volume.node}=${volume.path}`, `already used by ${who} on cluster ${env.cluster}; each Redis pod needs its own directory`);

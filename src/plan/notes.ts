@@ -32,14 +32,15 @@ export function secretNotes(env: EnvironmentSpec): string[] {
   }
 }
 
-export function environmentWarnings(config: Pick<RepoConfig, "chart" | "clusterChart">, env: EnvironmentSpec): string[] {
+export function environmentWarnings(config: Pick<RepoConfig, "chart" | "clusterChart" | "controller">, env: EnvironmentSpec): string[] {
   const warnings = [...imageWarnings(env, chartFor(config, env))];
   if (env.auth.mode === "none") warnings.push("authentication is off (--insecure-no-auth): anyone who reaches the Service can read and write");
   if (env.tls.mode === "auto") {
-    warnings.push(
-      "--tls auto: the chart generates certificates while rendering; Argo CD renders on every refresh, so they change each time " +
-        "(OutOfSync, rotating certificates). Prefer --tls existing-secret:<name> with cert-manager",
-    );
+    const when =
+      config.controller === "flux"
+        ? "Flux renders on every upgrade, so each change of values or chart issues new ones (clients that pinned the old CA fail)"
+        : "Argo CD renders on every refresh, so they change each time (OutOfSync, rotating certificates)";
+    warnings.push(`--tls auto: the chart generates certificates while rendering; ${when}. Prefer --tls existing-secret:<name> with cert-manager`);
   }
   if (env.metrics.serviceMonitor) warnings.push("--metrics servicemonitor needs the Prometheus Operator CRDs (monitoring.coreos.com) in the cluster");
   if (env.topology === "cluster" && env.expose.type !== "ClusterIP") {
