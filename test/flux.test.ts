@@ -51,7 +51,7 @@ describe("init --controller flux", () => {
 });
 
 describe("flux cluster folders", () => {
-  it("moves an environment's file with --cluster and drops a cluster folder no environment uses", async () => {
+  it("moves an environment's file with --cluster and keeps the sync file of a cluster left empty, so its Flux prunes what ran there", async () => {
     const box = await fluxRepository();
     await merged(box, ["add-env", "dev", "--storage", "existing:nfs"]);
     await merged(box, ["add-env", "prod", "--storage", "existing:nfs", "--cluster", "eu"]);
@@ -59,7 +59,6 @@ describe("flux cluster folders", () => {
     const stay = await box.cli(["set", "dev", "--cluster", "eu"]);
     expect(stay.code, stay.stderr).toBe(0);
     expect(changedFiles(box, "gitops-redis/set-dev")).toEqual([
-      "D\tclusters/default/gitops-redis-sync.yaml",
       "D\tclusters/default/redis-dev.yaml",
       "A\tclusters/eu/redis-dev.yaml",
       "M\tgitops-redis.yaml",
@@ -68,7 +67,6 @@ describe("flux cluster folders", () => {
     const away = await box.cli(["set", "prod", "--cluster", "us"]);
     expect(away.code, away.stderr).toBe(0);
     expect(changedFiles(box, "gitops-redis/set-prod")).toEqual([
-      "D\tclusters/eu/gitops-redis-sync.yaml",
       "D\tclusters/eu/redis-prod.yaml",
       "A\tclusters/us/gitops-redis-sync.yaml",
       "A\tclusters/us/redis-prod.yaml",

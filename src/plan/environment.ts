@@ -128,11 +128,10 @@ function planFluxFiles(
   changes.set(fluxReleaseFile(env.name, "source"), file([chartSource(config, env)]));
   changes.set(fluxReleaseFile(env.name, "helmrelease"), file([helmRelease(config, env)]));
 
-  const used = new Set(Object.values(config.environments).map((e) => e.cluster));
+  // Leaving a cluster removes the environment's file there. The cluster's sync file stays, even with no environment
+  // left: Flux on that cluster keeps reconciling the folder, so it prunes what the environment ran there.
   for (const path of current.keys()) {
     if (fluxClusterOfPath(path, env.name) !== undefined) changes.set(path, null);
-    const cluster = fluxClusterOfPath(path);
-    if (cluster !== undefined && !used.has(cluster)) changes.set(path, null);
   }
   changes.set(fluxClusterEnvFile(env.cluster, env.name), file(environmentKustomizations(env, manifestNames.length > 0)));
   const sync = renderBlueprint("generated.yaml.ejs", {
