@@ -42,6 +42,17 @@ describe("data-safety names what really changes", () => {
     ]);
   });
 
+  it("resizing a Redis Cluster says how new nodes join and what removing nodes takes", async () => {
+    const grow = await merged(["--topology", "cluster"]);
+    expect(await risksOfSet(grow, ["--cluster-nodes", "9", "--cluster-replicas", "2"])).toEqual([
+      "cluster.nodes 6 x 1 replica(s) becomes 9 x 2: new pods join the Redis Cluster only when the upgrade runs the chart's post-upgrade Job: for that one sync set cluster.update.addNodes=true, cluster.update.currentNumberOfNodes=6 and cluster.update.currentNumberOfReplicas=1 in envs/db/values.yaml, then remove them",
+    ]);
+    const shrink = await merged(["--topology", "cluster"]);
+    const risks = await risksOfSet(shrink, ["--cluster-nodes", "3", "--cluster-replicas", "0"]);
+    expect(risks).toHaveLength(1);
+    expect(risks[0]).toMatch(/^cluster\.nodes 6 x 1 replica\(s\) becomes 3 x 0: the pods removed hold hash slots/);
+  });
+
   it("another namespace or cluster leaves the data behind", async () => {
     const box = await merged([]);
     expect(await risksOfSet(box, ["--namespace", "cache"])).toEqual([

@@ -63,6 +63,7 @@ export function checkDataSafety(base: RepoView, head: RepoView): Finding[] {
       findings.push(valuesFinding(head, env, [], "data-safety", "warning", `environment ${env.name} moves from ${moved.join(" and from ")}: Redis starts there with empty volumes, and the old one is removed (its PersistentVolumeClaims stay); back up the data and restore it after the sync`));
     }
     findings.push(...immutableChanges(head, old, env));
+    if (env.chart.name === "redis-cluster") findings.push(...clusterResize(head, old, env));
     const wasStandalone = getIn(old.values, ["architecture"]) === "standalone";
     const nowStandalone = getIn(env.values, ["architecture"]) === "standalone";
     const sentinelBefore = getIn(old.values, ["sentinel", "enabled"]) === true;
@@ -103,3 +104,18 @@ function immutableChanges(head: RepoView, old: EnvView, env: EnvView): Finding[]
   }
   return out;
 }
+
+/** A Redis Cluster does not follow its StatefulSet's size by itself: new pods must be joined, removed ones emptied. */
+function clusterResize(head: RepoView, old: EnvView, env: EnvView): Finding[] {
+  const size = (view: EnvView) => ({ nodes: Number(getIn(view.values, ["cluster", "nodes"]) ?? 6), replicas: Number(getIn(view.values, ["cluster", "replicas"]) ?? 1) });
+  const before = size(old);
+  const after = size(env);
+  if (before.nodes === after.nodes && before.replicas === after.replicas) return [];
+  const change = `cluster.nodes ${before.nodes} x ${before.replicas} replica(s) becomes ${after.nodes} x ${after.replicas}`;
+  const message =
+    after.nodes < before.nodes
+      ? `${change}: the pods removed hold hash slots and their keys; move the slots off them first (redis-cli --cluster reshard, then --cluster del-node), then sync`
+      : `${change}: new pods join the Redis Cluster only when the upgrade runs the chart's post-upgrade Job: for that one sync set cluster.update.addNodes=true, cluster.update.currentNumberOfNodes=${before.nodes} and cluster.update.currentNumberOfReplicas=${before.replicas} in envs/${env.name}/values.yaml, then remove them`;
+  return [valuesFinding(head, env, ["cluster", "nodes"], "data-safety", "warning", message)];
+}
+
