@@ -108,10 +108,10 @@ describe("add-env opens or updates one pull request", () => {
     writeFileSync(join(box.repo, "values", "base.yaml"), `${readFileSync(join(box.repo, "values", "base.yaml"), "utf8")}global:\n  storageClass: fast\n`);
     git(box.repo, ["commit", "--quiet", "-am", "shared storage class for redis"], box.env);
     git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
-    const result = await box.cli(["set", "shards", "--cluster-nodes", "9"]);
+    const result = await box.cli(["set", "shards", "--metrics", "on"]);
     expect(result.code, result.stderr).toBe(0);
     const body = opened().find((pr) => pr.head === "gitops-redis/set-shards")!.body ?? "";
-    expect(body).toContain('| `cluster.nodes` | `6` | `9` |');
+    expect(body).toContain("| `metrics.enabled` |  | `true` |");
     expect(body).not.toContain("Destructive");
     expect(body).not.toMatch(/auth\.enabled|storageClass/);
   });
