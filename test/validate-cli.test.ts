@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -91,6 +91,33 @@ describe("validate on generated repositories", () => {
       ["data-safety", "envs/dev/values.yaml", 'master.persistence.size changes from "2Gi" to "16Gi"'],
       ["data-safety", "envs/dev/values.yaml", 'replica.persistence.size changes from "2Gi" to "16Gi"'],
     ]);
+  });
+});
+
+describe("validate: the config and the generated files name the same environments", () => {
+  it.each(["argocd", "flux"])("%s: files of an environment taken out of the config, and an environment whose files are gone, are errors", async (controller) => {
+    const box = sandbox();
+    expect((await box.cli(["init", box.repo, "--controller", controller, "--repo-url", REPO_URL, "--no-push"], box.root)).code).toBe(0);
+    for (const name of ["gone", "kept"]) {
+      expect((await box.cli(["add-env", name, "--storage", "existing:nfs", "--no-push"])).code).toBe(0);
+      git(box.repo, ["merge", "--quiet", "--ff-only", `gitops-redis/add-env-${name}`], box.env);
+    }
+    expect((await box.cli(["validate"])).code).toBe(0);
+
+    const configFile = join(box.repo, "gitops-redis.yaml");
+    const config = readFileSync(configFile, "utf8");
+    writeFileSync(configFile, config.replace(/^  gone:\n(?:    .*\n)+/m, ""));
+    const orphaned = await box.cli(["validate", "--json"]);
+    expect(orphaned.code).toBe(1);
+    const messages = (JSON.parse(orphaned.stdout) as { findings: { rule: string; message: string }[] }).findings.filter((f) => f.rule === "environments").map((f) => f.message);
+    expect(messages).toEqual([expect.stringMatching(/^environment gone is not in gitops-redis\.yaml, but its files are still here and still deploy it/)]);
+
+    writeFileSync(configFile, config);
+    rmSync(join(box.repo, "envs", "kept"), { recursive: true });
+    const missing = await box.cli(["validate", "--json"]);
+    expect(missing.code).toBe(1);
+    const missingMessages = (JSON.parse(missing.stdout) as { findings: { rule: string; message: string }[] }).findings.filter((f) => f.rule === "environments").map((f) => f.message);
+    expect(missingMessages).toEqual([expect.stringMatching(/^environment kept is in gitops-redis\.yaml, but envs\/kept\/values\.yaml is missing: gitops-redis set kept writes its files again$/)]);
   });
 });
 

@@ -6,6 +6,7 @@
 import { checkChartKeys } from "./chart-keys.js";
 import { checkConfig } from "./config.js";
 import { checkDataSafety } from "./data-safety.js";
+import { checkEnvironmentFiles } from "./environment-files.js";
 import { checkImages } from "./images.js";
 import { checkNames } from "./names.js";
 import { checkNodePorts } from "./nodeports.js";
@@ -33,6 +34,7 @@ export function checkRepository(files: RepoFiles, options: ValidateOptions = {})
   const parsed = parseFiles(files, findings);
   const view = buildRepoView(parsed);
   findings.push(...checkConfig(view, options.configSchema));
+  if (!options.partial) findings.push(...checkEnvironmentFiles(view));
   if (options.schemas) findings.push(...checkSchemas(view, options.schemas));
   findings.push(...checkNames(view));
   findings.push(...checkNodePorts(view));

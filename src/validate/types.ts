@@ -17,6 +17,7 @@ export const RULES = [
   "config",
   "schema",
   "names",
+  "environments",
   "nodeport",
   "storage",
   "topology",
@@ -55,4 +56,6 @@ export interface ValidateOptions {
   schemas?: SchemaLookup;
   /** The config file's JSON Schema, compiled by the caller (ajv is imported lazily). Omitted: the config rule runs the hand validator only. */
   configSchema?: ConfigSchemaCheck;
+  /** The files are only part of the repository (one environment's): checks that need every file do not run. */
+  partial?: boolean;
 }
