@@ -2,6 +2,8 @@
  * validate's data-safety rule on real changes made with add-env and set: what a sync cannot do in place names the
  * StatefulSets the chart really renders, and a move to another chart, namespace or cluster says the data stays behind.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { git, sandbox, type Sandbox } from "./support/repo.js";
 import { REPO_URL } from "./support/scenarios.js";
@@ -74,6 +76,22 @@ describe("set says what it risks, with or without a pull request", () => {
     // add-env has nothing running to risk.
     const added = await box.cli(["add-env", "other", "--storage", "existing:nfs", "--no-push"]);
     expect(added.stderr).not.toContain("data-safety");
+  });
+});
+
+describe("set takes a mirror away", () => {
+  it("an empty --image-registry or --image-repository-prefix goes back to the chart's images", async () => {
+    const box = await merged(["--image-registry", "harbor.example.com/mirror", "--image-repository-prefix", "mirror/bitnami"]);
+    const refused = await box.cli(["set", "db", "--bitnami-legacy", "--no-push"]);
+    expect(refused.code).toBe(2);
+    const cleared = await box.cli(["set", "db", "--image-registry", "", "--image-repository-prefix", "", "--bitnami-legacy", "--no-push"]);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    git(box.repo, ["switch", "-q", "gitops-redis/set-db"], box.env);
+    const config = readFileSync(join(box.repo, "gitops-redis.yaml"), "utf8");
+    const entry = config.slice(config.indexOf("  db:"));
+    expect(entry).not.toMatch(/registry:|repositoryPrefix:/);
+    expect(entry).toMatch(/bitnamiLegacy: true/);
+    expect((await box.cli(["validate"])).code).toBe(0);
   });
 });
 

@@ -245,8 +245,11 @@ function imageSettings(data: Record<string, unknown>, flags: EnvFlags): void {
   const images: Record<string, unknown> = isPlainObject(data.images) ? { ...data.images } : {};
   if (data.imageRegistry !== undefined) images.registry ??= data.imageRegistry;
   delete data.imageRegistry;
-  if (flags.imageRegistry !== undefined) images.registry = flags.imageRegistry;
-  if (flags.imageRepositoryPrefix !== undefined) images.repositoryPrefix = flags.imageRepositoryPrefix.replace(/\/+$/, "");
+  // An empty value takes a stored mirror away: back to the chart's own registry and repositories.
+  if (flags.imageRegistry === "") delete images.registry;
+  else if (flags.imageRegistry !== undefined) images.registry = flags.imageRegistry;
+  if (flags.imageRepositoryPrefix === "") delete images.repositoryPrefix;
+  else if (flags.imageRepositoryPrefix !== undefined) images.repositoryPrefix = flags.imageRepositoryPrefix.replace(/\/+$/, "");
   if (flags.bitnamiLegacy === true) images.bitnamiLegacy = true;
   if (flags.bitnamiLegacy === false) delete images.bitnamiLegacy;
   data.images = images;

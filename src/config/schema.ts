@@ -296,7 +296,7 @@ function images(problems: Problems, label: FieldLabel, value: Record<string, unk
   if (raw.bitnamiLegacy !== undefined && bool(problems, label("images.bitnamiLegacy"), raw.bitnamiLegacy)) {
     out.bitnamiLegacy = true;
     if (out.registry !== undefined || out.repositoryPrefix !== undefined) {
-      problems.add(label("images.bitnamiLegacy"), true, "pins docker.io/bitnamilegacy; it cannot be combined with an image registry or repository prefix (use --image-repository-prefix bitnamilegacy with a mirror)");
+      problems.add(label("images.bitnamiLegacy"), true, "pins docker.io/bitnamilegacy; it cannot be combined with an image registry or repository prefix (use --image-repository-prefix bitnamilegacy with a mirror; --image-registry '' and --image-repository-prefix '' take stored ones away)");
     }
   }
   return out;
