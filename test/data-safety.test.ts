@@ -95,3 +95,18 @@ describe("set takes a mirror away", () => {
   });
 });
 
+describe("a second set before the first is merged", () => {
+  it("says which of the first set's changes the rebuilt branch drops", async () => {
+    const box = await merged(["--replicas", "2"]);
+    expect((await box.cli(["set", "db", "--replicas", "4", "--no-push"])).code).toBe(0);
+    const second = await box.cli(["set", "db", "--metrics", "on", "--no-push"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain(
+      "warning: the unmerged gitops-redis/set-db also changed replicas; it is rebuilt from main with the flags of this run only, so pass those again to keep them",
+    );
+    const both = await box.cli(["set", "db", "--metrics", "on", "--replicas", "4", "--no-push"]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stderr).not.toContain("also changed");
+  });
+});
+

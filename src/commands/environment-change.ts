@@ -141,6 +141,8 @@ interface BuiltChange {
   result: "created" | "updated" | "unchanged";
   changes: Map<string, string | null>;
   current: Map<string, string>;
+  /** The branch's commit before this run rebuilt it. */
+  replaced?: string;
 }
 
 /** Plans on `base` and points the environment branch at the result; "unchanged" when it already holds it. */
@@ -167,7 +169,7 @@ async function buildBranch(
   }
   await repo.setBranch(branch, built, tip);
   if (checkedOut) await repo.syncWorkTree();
-  return { commit: built.commit, result: tip ? "updated" : "created", changes, current };
+  return { commit: built.commit, result: tip ? "updated" : "created", changes, current, replaced: tip };
 }
 
 /** add-env and set once `start` (see add-env.ts) has begun reading `repo`; the caller closes `repo`. */
@@ -223,6 +225,12 @@ export async function changeEnvironment(
     out.json({ action: "unchanged", env: name, branch: null, commit: null, files: [], pr: null });
     return;
   }
+  if (action === "set" && built.replaced) {
+    const dropped = await droppedSettings(loaded, built.replaced, spec);
+    if (dropped.length) {
+      out.warn(`the unmerged ${branch} also changed ${dropped.join(", ")}; it is rebuilt from ${config.defaultBranch} with the flags of this run only, so pass those again to keep them`);
+    }
+  }
 
   const { access } = loaded;
   const remoteTip = access ? await loaded.repo.resolve(trackingRef(branch)) : undefined;
@@ -266,6 +274,32 @@ export async function changeEnvironment(
   const newHead = loaded.online && remoteTip === undefined && pushed && !rebuilt;
   const pr = await publishPullRequest(loaded, spec, branch, message, options, ctx, { target, token, modules: prModules, text, newHead });
   out.json({ action: built.result, env: name, branch, commit: built.commit, files, pr: pr ? { number: pr.number, url: pr.url, action: pr.action } : null });
+}
+
+/**
+ * Settings a rebuilt `set` branch had changed from the default branch that this run leaves as the default branch has
+ * them: `set` starts from the default branch, so a second `set` before the first is merged drops the first's changes.
+ */
+async function droppedSettings(loaded: LoadedRepo, replaced: string, spec: EnvironmentSpec): Promise<string[]> {
+  const text = await loaded.repo.readFile(replaced, CONFIG_FILE);
+  const before = loaded.config.environments[spec.name];
+  let earlier: EnvironmentSpec | undefined;
+  try {
+    earlier = text === undefined ? undefined : configFromText(text).environments[spec.name];
+  } catch {
+    return [];
+  }
+  if (!earlier || !before) return [];
+  const flat = (env: EnvironmentSpec) => flattenSettings(environmentToData({ ...env, preset: undefined }));
+  const [base, old, now] = [flat(before), flat(earlier), flat(spec)];
+  return [...old.keys()].filter((key) => old.get(key) !== base.get(key) && now.get(key) === base.get(key));
+}
+
+function flattenSettings(value: unknown, prefix = "", out = new Map<string, string>()): Map<string, string> {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) flattenSettings(child, prefix ? `${prefix}.${key}` : key, out);
+  } else if (prefix) out.set(prefix, JSON.stringify(value));
+  return out;
 }
 
 /** A promise awaited later: until then its failure must not count as unhandled. */
