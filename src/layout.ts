@@ -84,13 +84,25 @@ export const STORAGE_SYNC_WAVE = "-1";
 /** The password Secret must exist before the chart's pods start. */
 export const SECRET_SYNC_WAVE = "-1";
 
+/** envs/<env>/values.yaml (or .yml); the first group is the environment. */
+export const ENV_VALUES_PATH = /^envs\/([^/]+)\/values\.ya?ml$/;
+
+/** The environment a generated file belongs to, by its path: envs/<env>/, its Argo CD Application, its Flux file. */
+export function environmentOfPath(path: string): string | undefined {
+  return (
+    /^envs\/([^/]+)\//.exec(path)?.[1] ??
+    new RegExp(`^${ARGOCD_APPS_DIR}/environments/([^/]+)\\.ya?ml$`).exec(path)?.[1] ??
+    new RegExp(`^${FLUX_CLUSTERS_DIR}/[^/]+/${applicationName("([^/]+)")}\\.ya?ml$`).exec(path)?.[1]
+  );
+}
+
 /** YAML files that hold no Kubernetes objects: the config, Helm values, CI workflows, kustomize name-reference config. */
 export function isNonObjectYaml(path: string): boolean {
   return (
     path === CONFIG_FILE ||
     path === BASE_VALUES_FILE ||
     path === CLUSTER_BASE_VALUES_FILE ||
-    /^envs\/[^/]+\/values\.ya?ml$/.test(path) ||
+    ENV_VALUES_PATH.test(path) ||
     path.startsWith(".github/") ||
     /(^|\/)kustomizeconfig\.ya?ml$/.test(path)
   );

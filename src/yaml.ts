@@ -65,3 +65,12 @@ export function documentToString(doc: Document): string {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** Every leaf of a plain value by its dot path (`master.persistence.size`); an empty map counts as a leaf. */
+export function leafValues(value: unknown, prefix = "", out = new Map<string, unknown>()): Map<string, unknown> {
+  if (isPlainObject(value) && Object.keys(value).length > 0) {
+    for (const [key, child] of Object.entries(value)) leafValues(child, prefix ? `${prefix}.${key}` : key, out);
+  } else if (prefix) out.set(prefix, value);
+  return out;
+}
+

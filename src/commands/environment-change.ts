@@ -31,6 +31,7 @@ import {
   type RemoteAccess,
 } from "./publish.js";
 import { formatDiff } from "./diff.js";
+import { leafValues } from "../yaml.js";
 import type { ChangeReview } from "./what-changes.js";
 import { startRepository, type RepositoryStart } from "./repository-start.js";
 
@@ -290,16 +291,12 @@ async function droppedSettings(loaded: LoadedRepo, replaced: string, spec: Envir
     return [];
   }
   if (!earlier || !before) return [];
-  const flat = (env: EnvironmentSpec) => flattenSettings(environmentToData({ ...env, preset: undefined }));
+  const flat = (env: EnvironmentSpec) => {
+    const leaves = leafValues(environmentToData({ ...env, preset: undefined }));
+    return new Map([...leaves].map(([key, value]) => [key, JSON.stringify(value)]));
+  };
   const [base, old, now] = [flat(before), flat(earlier), flat(spec)];
   return [...old.keys()].filter((key) => old.get(key) !== base.get(key) && now.get(key) === base.get(key));
-}
-
-function flattenSettings(value: unknown, prefix = "", out = new Map<string, string>()): Map<string, string> {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value)) flattenSettings(child, prefix ? `${prefix}.${key}` : key, out);
-  } else if (prefix) out.set(prefix, JSON.stringify(value));
-  return out;
 }
 
 /** A promise awaited later: until then its failure must not count as unhandled. */

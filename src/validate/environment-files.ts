@@ -3,20 +3,11 @@
  * by an environment taken out of the config still deploy it; an environment whose files are gone deploys nothing.
  * Pure; only for a whole repository (the pull request's What-changes section reads one environment's files).
  */
-import { CONFIG_FILE, argocdApplicationFile, envValuesFile } from "../layout.js";
+import { CONFIG_FILE, argocdApplicationFile, envValuesFile, environmentOfPath } from "../layout.js";
 import { isPlainObject } from "../yaml.js";
 import { findingAt } from "./parse.js";
 import type { RepoView } from "./repo.js";
 import type { Finding } from "./types.js";
-
-/** The environment a generated file belongs to, by its path. */
-function environmentOf(path: string): string | undefined {
-  return (
-    /^envs\/([^/]+)\//.exec(path)?.[1] ??
-    /^argocd\/environments\/([^/]+)\.ya?ml$/.exec(path)?.[1] ??
-    /^clusters\/[^/]+\/redis-([^/]+)\.ya?ml$/.exec(path)?.[1]
-  );
-}
 
 export function checkEnvironmentFiles(view: RepoView): Finding[] {
   const config = view.config;
@@ -25,7 +16,7 @@ export function checkEnvironmentFiles(view: RepoView): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (const path of view.files.keys()) {
-    const env = environmentOf(path);
+    const env = environmentOfPath(path);
     if (env === undefined || env in environments || reported.has(env)) continue;
     reported.add(env);
     findings.push(

@@ -1,14 +1,7 @@
 /** The "What changes" parts of a pull request body: effective values per environment, and the risk list. Pure. */
 import type { RepoView } from "./repo.js";
 import type { Finding } from "./types.js";
-import { isPlainObject } from "../yaml.js";
-
-function flatten(value: unknown, prefix = "", out = new Map<string, unknown>()): Map<string, unknown> {
-  if (isPlainObject(value) && Object.keys(value).length > 0) {
-    for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, out);
-  } else if (prefix) out.set(prefix, value);
-  return out;
-}
+import { leafValues } from "../yaml.js";
 
 const cell = (value: unknown): string => (value === undefined ? "" : `\`${JSON.stringify(value).replace(/\|/g, "\\|")}\``);
 
@@ -21,8 +14,8 @@ export function effectiveValuesDiff(base: RepoView | undefined, head: RepoView, 
   const after = head.envs.find((e) => e.name === env);
   const title = `#### Effective values of \`${env}\``;
   if (!before && !after) return `${title}\n\nNo environment ${env} on either side.\n`;
-  const a = flatten(before?.values ?? {});
-  const b = flatten(after?.values ?? {});
+  const a = leafValues(before?.values ?? {});
+  const b = leafValues(after?.values ?? {});
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
   const rows = keys.filter((key) => JSON.stringify(a.get(key)) !== JSON.stringify(b.get(key)));
   const note = !before ? " (new environment)" : !after ? " (environment removed)" : "";

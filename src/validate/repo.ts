@@ -2,7 +2,7 @@
  * The repository as the rules see it: config, environments with their values (base + overlay) and every
  * Kubernetes object, each with where it came from. Built once from the parsed files. Pure.
  */
-import { BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE, CONFIG_FILE, envValuesFile, isNonObjectYaml } from "../layout.js";
+import { BASE_VALUES_FILE, CLUSTER_BASE_VALUES_FILE, CONFIG_FILE, ENV_VALUES_PATH, envValuesFile, isNonObjectYaml } from "../layout.js";
 import { DEFAULT_CHART_VERSION, DEFAULT_CLUSTER_CHART_NAME, DEFAULT_CLUSTER_CHART_VERSION, IN_CLUSTER } from "../model.js";
 import { isPlainObject } from "../yaml.js";
 import { findingAt, type KeyPath, type ParsedFile } from "./parse.js";
@@ -50,7 +50,6 @@ export interface RepoView {
   objects: K8sObject[];
 }
 
-const ENV_VALUES = /^envs\/([^/]+)\/values\.ya?ml$/;
 
 /** Helm's merge of value files: maps merge key by key, anything else replaces, null deletes. */
 export function mergeValues(base: unknown, overlay: unknown): Record<string, unknown> {
@@ -85,7 +84,7 @@ export function buildRepoView(files: ReadonlyMap<string, ParsedFile>): RepoView 
   const objects: K8sObject[] = [];
   const overlays = new Map<string, ParsedFile>();
   for (const file of files.values()) {
-    const envMatch = ENV_VALUES.exec(file.path);
+    const envMatch = ENV_VALUES_PATH.exec(file.path);
     if (envMatch?.[1]) overlays.set(envMatch[1], file);
     if (isNonObjectYaml(file.path)) continue;
     file.docs.forEach((doc, docIndex) => {
