@@ -160,5 +160,39 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
     expect(built!.tree).toBe(git(dir, ["write-tree"], env));
     expect(await repo.commitOnto({ parent: head, changes: new Map([["a/b.yaml", "b\n"]]), message: "same" })).toBeUndefined();
   });
+
+  it("keeps what it does not change as it was: executable files, symlinks, submodules and names that are not UTF-8", async () => {
+    const { dir, repo, head } = repository({ "envs/run.sh": "#!/bin/sh\n", "envs/a.yaml": "a\n" });
+    const env = gitEnv(dir);
+    git(dir, ["update-index", "--chmod=+x", "envs/run.sh"], env);
+    execFileSync("ln", ["-s", "a.yaml", join(dir, "envs", "link")]);
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, "envs") + "/caf"), Buffer.from([0xe9]), Buffer.from(".yaml")]), "latin1\n");
+    git(dir, ["add", "-A"], env);
+    git(dir, ["update-index", "--add", "--cacheinfo", `160000,${head},envs/vendored`], env);
+    git(dir, ["commit", "--quiet", "-m", "kinds"], env);
+    const parent = git(dir, ["rev-parse", "HEAD"], env);
+    const entries = (commit: string) => execFileSync("git", ["ls-tree", "-z", `${commit}:envs`], { cwd: dir, env }).toString("latin1").split("\0").filter((e) => !e.endsWith("\ta.yaml"));
+    const built = await repo.commitOnto({ parent, changes: new Map([["envs/a.yaml", "changed\n"]]), message: "change" });
+    expect(entries(built!.commit)).toEqual(entries(parent));
+    expect(entries(parent)).toHaveLength(5);
+    expect(git(dir, ["show", `${built!.commit}:envs/a.yaml`])).toBe("changed");
+  });
+
+  it("works in a repository with SHA-256 object names", async () => {
+    const dir = tempDir();
+    const env = gitEnv(dir);
+    git(dir, ["init", "--quiet", "--object-format=sha256", "--initial-branch=main"], env);
+    mkdirSync(join(dir, "envs"));
+    writeFileSync(join(dir, "envs", "a.yaml"), "a\n");
+    git(dir, ["add", "-A"], env);
+    git(dir, ["commit", "--quiet", "-m", "files"], env);
+    const repo = new GitRepo(dir, env);
+    opened.push(repo);
+    const head = git(dir, ["rev-parse", "HEAD"], env);
+    const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/b/c.yaml", "c\n"]]), message: "change" });
+    expect(built!.commit).toHaveLength(64);
+    expect(git(dir, ["ls-tree", "-r", "--name-only", built!.commit]).split("\n")).toEqual(["envs/a.yaml", "envs/b/c.yaml"]);
+    expect(() => git(dir, ["fsck", "--strict", "--no-dangling"])).not.toThrow();
+  });
 });
 

@@ -1,14 +1,16 @@
 /**
- * The git adapter: every git process gitops-redis runs goes through here (simple-git over the real git binary).
- * Environment branches are built with plumbing on a temporary index, so the user's working tree and index are
- * never touched by add-env and a half-finished run leaves nothing behind but unreferenced objects.
+ * The git adapter: every git process gitops-redis runs goes through here (simple-git over the real git binary, and
+ * two long-lived batch processes it cannot drive: cat-file for reads, mktree for trees). Environment branches are
+ * built with plumbing (hash-object, mktree, commit-tree), so the user's working tree and index are never touched by
+ * add-env and a half-finished run leaves nothing behind but unreferenced objects.
  */
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { RemoteError } from "../errors.js";
 import { ObjectReader } from "./object-reader.js";
+import { startMktree, writeTrees } from "./tree-writer.js";
 
 export interface CommitRequest {
   /** Commit to build on (its tree is the starting point). */
@@ -104,7 +106,6 @@ export class GitRepo {
     if (!this.baseEnv.GIT_DIR && !this.baseEnv.GIT_WORK_TREE && (await looksLikeGitDir(join(this.dir, ".git")))) return true;
     try {
       const top = await this.git.raw(["rev-parse", "--show-toplevel"]);
-      const { realpath } = await import("node:fs/promises");
       return (await realpath(top)) === (await realpath(this.dir));
     } catch {
       return false;
@@ -249,24 +250,20 @@ export class GitRepo {
   /** Builds a commit on `parent` without touching the working tree; undefined when the tree would not change. */
   async commitOnto(request: CommitRequest): Promise<CommitResult | undefined> {
     const scratch = await mkdtemp(join(tmpdir(), "gitops-redis-"));
-    const env = { GIT_INDEX_FILE: join(scratch, "index") };
+    // Started now: it is ready by the time the blobs are hashed.
+    const mktree = startMktree(this.dir, cleanEnv(this.baseEnv));
     try {
       const writes = [...request.changes].filter((c): c is [string, string] => c[1] !== null);
-      const deletes = [...request.changes].filter(([, c]) => c === null).map(([p]) => p);
-      // Hashing the blobs does not need the index: both run at once.
-      const [, hashes] = await Promise.all([this.run(["read-tree", request.parent], env), this.hashBlobs(scratch, writes.map(([, c]) => c))]);
-      // Deletions first: a file may give way to a directory of the same name.
-      if (deletes.length) await this.run(["update-index", "--force-remove", "--", ...deletes], env);
-      if (writes.length) {
-        const cacheinfo = writes.flatMap(([path], i) => ["--cacheinfo", `100644,${hashes[i]},${path}`]);
-        await this.run(["update-index", "--add", ...cacheinfo], env);
-      }
-      const tree = await this.run(["write-tree"], env);
+      const hashes = await this.hashBlobs(scratch, writes.map(([, c]) => c));
+      const ids = new Map(request.changes);
+      writes.forEach(([path], i) => ids.set(path, hashes[i]!));
+      const tree = await writeTrees((spec) => this.objects.read(spec), mktree.write, request.parent, ids);
+      await mktree.end();
       if (tree === (await this.treeOf(request.parent))) return undefined;
       const commit = await this.withIdentity((env) => this.run(["commit-tree", tree, "-p", request.parent, "-m", request.message], env));
       return { commit, tree };
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      await Promise.all([mktree.end().catch(() => undefined), rm(scratch, { recursive: true, force: true })]);
     }
   }
 
