@@ -1,0 +1,41 @@
+/** When a failed GitHub request is tried again, and after how long (in units of retryAfterBaseMs). */
+import { describe, expect, it } from "vitest";
+import { retryDelay } from "../../src/github/resilience.js";
+
+const request = { method: "POST", url: "/repos/{owner}/{repo}/pulls" };
+const failed = (status: number, message = "x", headers: Record<string, string> = {}) => ({ status, message, response: { headers } });
+
+function delay(error: unknown, retryCount = 0, allow = true) {
+  const told: string[] = [];
+  const units = retryDelay(error, retryCount, { retries: 3, onRateLimit: (kind, after, _r, count) => (told.push(`${kind} ${after}s #${count}`), allow) }, request, 1_000_000);
+  return { units, told };
+}
+
+describe("retryDelay", () => {
+  it("backs off server errors and network failures (Octokit reports both as 5xx) by (n+1)², up to the retries", () => {
+    expect([0, 1, 2, 3].map((n) => delay(failed(502), n).units)).toEqual([1, 4, 9, undefined]);
+    expect(delay(failed(500, "fetch failed")).units).toBe(1);
+    expect(delay(failed(429)).units).toBe(1);
+  });
+
+  it.each([400, 401, 403, 404, 410, 422, 451])("does not retry %i", (status) => {
+    expect(delay(failed(status)).units).toBeUndefined();
+  });
+
+  it("waits retry-after on a secondary rate limit, 60 without one, and asks first", () => {
+    const secondary = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
+    expect(delay(failed(403, secondary, { "retry-after": "7" }), 1)).toEqual({ units: 7, told: ["secondary 7s #1"] });
+    expect(delay(failed(429, secondary)).units).toBe(60);
+    expect(delay(failed(403, secondary), 0, false).units).toBeUndefined();
+  });
+
+  it("waits for the primary rate limit's reset, one second past it", () => {
+    const limited = failed(403, "API rate limit exceeded", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(1_000_000 / 1000 + 5) });
+    expect(delay(limited)).toEqual({ units: 6, told: ["primary 6s #0"] });
+  });
+
+  it("throws what is not an HTTP error", () => {
+    expect(delay(new TypeError("bug")).units).toBeUndefined();
+    expect(delay(undefined).units).toBeUndefined();
+  });
+});
