@@ -16,8 +16,8 @@ export function runSet(name: string, options: ChangeOptions, ctx: CommandContext
 async function runChange(action: ChangeAction, name: string, options: ChangeOptions, ctx: CommandContext): Promise<void> {
   const repo = new GitRepo(ctx.cwd, ctx.env);
   try {
-    // git starts reading while the planning code loads.
-    const start = startRepository(repo, ctx);
+    // git starts reading and fetching while the planning code loads.
+    const start = startRepository(repo, ctx, { online: options.push !== false && !options.dryRun });
     start.catch(() => undefined);
     const { changeEnvironment } = await import("./environment-change.js");
     await changeEnvironment(repo, start, action, name, options, ctx);

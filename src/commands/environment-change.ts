@@ -76,14 +76,14 @@ export async function loadRepository(
   options: { online: boolean },
   start: Promise<RepositoryStart> = startRepository(repo, ctx),
 ): Promise<LoadedRepo> {
-  const { isRoot, access, current, headConfig } = await start;
+  const { isRoot, access, current, headConfig, fetching } = await start;
   if (!isRoot) {
     throw new UsageError(`${ctx.cwd} is not the top of a git repository`, { hint: "run gitops-redis init first, or cd into the repository" });
   }
   const defaultBranch = defaultBranchOf(headConfig) ?? current ?? "main";
   let online = false;
   if (access && options.online) {
-    online = await fetchRemote(repo, access, defaultBranch);
+    online = await (fetching?.branch === defaultBranch ? fetching.done : fetchRemote(repo, access, defaultBranch));
     if (!online) ctx.out.warn(`could not fetch from ${REMOTE}; building on the local ${defaultBranch}`);
   }
   const base = await chooseBase(
