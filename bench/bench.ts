@@ -12,7 +12,7 @@ import { startGitHubStandin } from "../test/support/github-standin.js";
 import { benchRepository } from "./fixtures.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist", "cli.js");
+const CLI = join(ROOT, "dist", "cli.cjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const TOKEN = "bench-token-not-a-secret";
 

@@ -1,25 +1,33 @@
-// Bundles the CLI and its libraries into dist/, so a run reads a handful of files instead of hundreds of modules.
-// What only some runs need (Octokit, ajv) lands in chunks behind dynamic import(); the schema models stay external
-// (thousands of generated files that validate imports one by one, as needed).
+// Builds dist/: the whole CLI as one CommonJS bundle (gitops-redis.cjs) and the bin that runs it from V8's code cache
+// (cli.cjs, from src/entry.ts). What only some commands need (Octokit, ajv, the planning code) is bundled behind
+// dynamic import(), which esbuild turns into modules evaluated on first use. The schema models stay external
+// (thousands of generated files that validate imports one by one, as needed) and are imported through the bin.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
 
 const LAZY_EXTERNAL = ["kubernetes-models", "kubernetes-models/*", "@kubernetes-models/*"];
+const common = { bundle: true, platform: "node", target: "node20", format: "cjs", minifyWhitespace: true, minifySyntax: true, logLevel: "warning" };
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: "src/bin.ts" },
-  outdir: "dist",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
+  ...common,
+  entryPoints: ["src/bin.ts"],
+  outfile: "dist/gitops-redis.cjs",
   external: LAZY_EXTERNAL,
-  // CommonJS libraries inside an ESM bundle still call require() for Node's built-ins.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __gitopsRedisRequire } from 'node:module';\nconst require = __gitopsRedisRequire(import.meta.url);" },
-  sourcemap: false,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: "warning",
+  // src/entry.ts passes the bundle's file URL in; a script has no import.meta.
+  define: { "import.meta.url": "__bundleUrl" },
+});
+
+const bundle = readFileSync(new URL("../dist/gitops-redis.cjs", import.meta.url), "utf8");
+// A script cannot import() (Node 20): every ES module package must come through src/external-import.ts.
+const imports = bundle.match(/(?<![\w$.])import\(/g) ?? [];
+if (imports.length !== 1) throw new Error(`dist/gitops-redis.cjs has ${imports.length} import() calls; only external-import.ts's may remain`);
+
+await build({
+  ...common,
+  entryPoints: ["src/entry.ts"],
+  outfile: "dist/cli.cjs",
+  define: { BUNDLE_ID: JSON.stringify(createHash("sha256").update(bundle).digest("hex").slice(0, 16)) },
+  banner: { js: "#!/usr/bin/env node" },
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README quick start: a GitOps repository with two environments, made in a temporary folder.
 set -euo pipefail
-cli="node $(cd "$(dirname "$0")/.." && pwd)/dist/cli.js"
+cli="node $(cd "$(dirname "$0")/.." && pwd)/dist/cli.cjs"
 demo=$(mktemp -d "${TMPDIR:-/tmp}/gitops-redis-demo.XXXXXX")
 export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-demo} GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-demo@example.invalid}
 export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-demo} GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-demo@example.invalid}

@@ -3,6 +3,7 @@
  * @kubernetes-models/flux-cd) carry precompiled validators; each module is imported only when a repository
  * holds that kind, and once per process.
  */
+import { importExternal } from "../external-import.js";
 import type { ObjectValidator, SchemaLookup } from "../validate/types.js";
 
 interface ModelClass {
@@ -10,28 +11,31 @@ interface ModelClass {
 }
 type Loader = () => Promise<ModelClass>;
 
+const model =
+  (specifier: string, name: string): Loader =>
+  async () => {
+    const Model = ((await importExternal(specifier)) as Record<string, ModelClass | undefined>)[name];
+    if (!Model) throw new Error(`${specifier} has no export ${name}`);
+    return Model;
+  };
+
 const MODELS: Record<string, Loader> = {
-  "v1/ConfigMap": async () => (await import("kubernetes-models/v1/ConfigMap")).ConfigMap,
-  "v1/Namespace": async () => (await import("kubernetes-models/v1/Namespace")).Namespace,
-  "v1/PersistentVolume": async () => (await import("kubernetes-models/v1/PersistentVolume")).PersistentVolume,
-  "v1/PersistentVolumeClaim": async () => (await import("kubernetes-models/v1/PersistentVolumeClaim")).PersistentVolumeClaim,
-  "v1/Secret": async () => (await import("kubernetes-models/v1/Secret")).Secret,
-  "v1/Service": async () => (await import("kubernetes-models/v1/Service")).Service,
-  "apps/v1/StatefulSet": async () => (await import("kubernetes-models/apps/v1/StatefulSet")).StatefulSet,
-  "storage.k8s.io/v1/StorageClass": async () => (await import("kubernetes-models/storage.k8s.io/v1/StorageClass")).StorageClass,
-  "argoproj.io/v1alpha1/Application": async () => (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application")).Application,
-  "argoproj.io/v1alpha1/ApplicationSet": async () =>
-    (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet")).ApplicationSet,
-  "argoproj.io/v1alpha1/AppProject": async () => (await import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject")).AppProject,
-  "helm.toolkit.fluxcd.io/v2/HelmRelease": async () => (await import("@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease")).HelmRelease,
-  "source.toolkit.fluxcd.io/v1/OCIRepository": async () =>
-    (await import("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository")).OCIRepository,
-  "source.toolkit.fluxcd.io/v1/HelmRepository": async () =>
-    (await import("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository")).HelmRepository,
-  "source.toolkit.fluxcd.io/v1/GitRepository": async () =>
-    (await import("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository")).GitRepository,
-  "kustomize.toolkit.fluxcd.io/v1/Kustomization": async () =>
-    (await import("@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization")).Kustomization,
+  "v1/ConfigMap": model("kubernetes-models/v1/ConfigMap", "ConfigMap"),
+  "v1/Namespace": model("kubernetes-models/v1/Namespace", "Namespace"),
+  "v1/PersistentVolume": model("kubernetes-models/v1/PersistentVolume", "PersistentVolume"),
+  "v1/PersistentVolumeClaim": model("kubernetes-models/v1/PersistentVolumeClaim", "PersistentVolumeClaim"),
+  "v1/Secret": model("kubernetes-models/v1/Secret", "Secret"),
+  "v1/Service": model("kubernetes-models/v1/Service", "Service"),
+  "apps/v1/StatefulSet": model("kubernetes-models/apps/v1/StatefulSet", "StatefulSet"),
+  "storage.k8s.io/v1/StorageClass": model("kubernetes-models/storage.k8s.io/v1/StorageClass", "StorageClass"),
+  "argoproj.io/v1alpha1/Application": model("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application", "Application"),
+  "argoproj.io/v1alpha1/ApplicationSet": model("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet", "ApplicationSet"),
+  "argoproj.io/v1alpha1/AppProject": model("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject", "AppProject"),
+  "helm.toolkit.fluxcd.io/v2/HelmRelease": model("@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease", "HelmRelease"),
+  "source.toolkit.fluxcd.io/v1/OCIRepository": model("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository", "OCIRepository"),
+  "source.toolkit.fluxcd.io/v1/HelmRepository": model("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository", "HelmRepository"),
+  "source.toolkit.fluxcd.io/v1/GitRepository": model("@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository", "GitRepository"),
+  "kustomize.toolkit.fluxcd.io/v1/Kustomization": model("@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization", "Kustomization"),
 };
 
 /** Kinds we know and deliberately do not check (kustomize's own config has no server-side schema). */
