@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 import type { RunHooks } from "./bin.js";
 
@@ -50,6 +51,11 @@ function writeCache(cache: { root: string; file: string }, script: Script): void
     // Read-only home, full disk: the next run compiles again.
   }
 }
+
+// Node's fetch parses HTTP with a WebAssembly build of llhttp. V8 recompiles hot WebAssembly with TurboFan on a
+// background thread, and the process cannot end before that compile does: 40-50 ms after a pull request was
+// opened, for three small responses. The baseline compiler alone is plenty. Set before any code is compiled.
+setFlagsFromString("--liftoff-only");
 
 const bundle = join(__dirname, "gitops-redis.cjs");
 const cache = cacheFile(process.env, process.argv[2]);
