@@ -18,7 +18,9 @@ async function runChange(action: ChangeAction, name: string, options: ChangeOpti
   try {
     // git starts reading and fetching while the planning code loads.
     const start = startRepository(repo, ctx, { online: options.push !== false && !options.dryRun });
-    start.catch(() => undefined);
+    // Its answers first: loading the planning code holds the event loop for tens of milliseconds, and the fetch,
+    // which starts from them, then runs while it loads instead of after.
+    await start.catch(() => undefined);
     const { changeEnvironment } = await import("./environment-change.js");
     await changeEnvironment(repo, start, action, name, options, ctx);
   } finally {
