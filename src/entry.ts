@@ -52,13 +52,15 @@ function writeCache(cache: { root: string; file: string }, script: Script): void
   }
 }
 
+const command = process.argv[2];
 // Node's fetch parses HTTP with a WebAssembly build of llhttp. V8 recompiles hot WebAssembly with TurboFan on a
 // background thread, and the process cannot end before that compile does: 40-50 ms after a pull request was
-// opened, for three small responses. The baseline compiler alone is plenty. Set before any code is compiled.
-setFlagsFromString("--liftoff-only");
+// opened, for three small responses. The baseline compiler alone is plenty. Only for the commands that open pull
+// requests (it costs others 3 ms), and before any code is compiled: flags are part of a code cache's identity.
+if (command === "add-env" || command === "set") setFlagsFromString("--liftoff-only");
 
 const bundle = join(__dirname, "gitops-redis.cjs");
-const cache = cacheFile(process.env, process.argv[2]);
+const cache = cacheFile(process.env, command);
 const cachedData = cache && readCache(cache.file);
 // The CommonJS wrapper, on the bundle's first line so that line numbers in stack traces stay right.
 const script = new Script(`(function (exports, require, module, __filename, __dirname, __bundleUrl) {${readFileSync(bundle, "utf8")}\n})`, {
