@@ -11,7 +11,6 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 import type { RunHooks } from "./bin.js";
 
@@ -53,12 +52,6 @@ function writeCache(cache: { root: string; file: string }, script: Script): void
 }
 
 const command = process.argv[2];
-// Node's fetch parses HTTP with a WebAssembly build of llhttp. V8 recompiles hot WebAssembly with TurboFan on a
-// background thread, and the process cannot end before that compile does: 40-50 ms after a pull request was
-// opened, for three small responses. The baseline compiler alone is plenty. Only for the commands that open pull
-// requests (it costs others 3 ms), and before any code is compiled: flags are part of a code cache's identity.
-if (command === "add-env" || command === "set") setFlagsFromString("--liftoff-only");
-
 const bundle = join(__dirname, "gitops-redis.cjs");
 const cache = cacheFile(process.env, command);
 const cachedData = cache && readCache(cache.file);

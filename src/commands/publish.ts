@@ -88,16 +88,12 @@ export interface PullRequestModules {
 }
 
 /**
- * Starts loading what opening a pull request needs (Octokit, the validate rules, Node's HTTP client), so it compiles
+ * Starts loading what opening a pull request needs (Octokit, the validate rules, node:http), so it compiles
  * while git processes run instead of after them. Only called when a pull request may be opened.
  */
 export function loadPullRequestModules(): Promise<PullRequestModules> {
   const modules = Promise.all([import("./what-changes.js"), import("../github/client.js"), import("../github/pull-request.js")]).then(
-    ([{ reviewChange }, { createGitHubClient }, { upsertPullRequest, mapGitHubError }]) => {
-      // Node loads its fetch implementation (undici) on first use; touching one of its globals loads it now.
-      void globalThis.Headers;
-      return { reviewChange, createGitHubClient, upsertPullRequest, mapGitHubError };
-    },
+    ([{ reviewChange }, { createGitHubClient }, { upsertPullRequest, mapGitHubError }]) => ({ reviewChange, createGitHubClient, upsertPullRequest, mapGitHubError }),
   );
   // Awaited only if the run gets that far; a failure is reported there, not as an unhandled rejection.
   modules.catch(() => undefined);

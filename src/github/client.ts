@@ -1,5 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import { redact } from "../git/credentials.js";
+import { httpFetch } from "./http-fetch.js";
 import { resilience } from "./resilience.js";
 
 export type GitHubClient = Octokit;
@@ -50,6 +51,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     auth: options.token,
     baseUrl: options.baseUrl,
     userAgent: options.userAgent,
+    request: { fetch: httpFetch as unknown as typeof fetch },
     // Octokit hands request options (with the Authorization header) to debug(); only the text goes on.
     log: {
       debug: (message: string) => log.debug(clean(message)),
