@@ -1,4 +1,4 @@
-import { Document, parseAllDocuments, parseDocument, stringify } from "yaml";
+import { Document, parseAllDocuments, parseDocument, stringify, type YAMLError } from "yaml";
 
 /** One serialization for every generated file, so the same input always gives the same bytes. */
 const STRINGIFY_OPTIONS = { lineWidth: 0, indent: 2, indentSeq: true } as const;
@@ -13,17 +13,21 @@ export function toYamlDocuments(values: readonly unknown[]): string {
 
 export class YamlParseError extends Error {}
 
+/** The first error of a text, at its line and column (the parser reports an offset only, without prettyErrors). */
+function parseFailure(text: string, file: string, error: YAMLError): YamlParseError {
+  const before = text.slice(0, error.pos[0]);
+  const line = before.split("\n").length;
+  const col = before.length - before.lastIndexOf("\n");
+  return new YamlParseError(`${file}:${line}:${col}: ${error.message.split("\n")[0]}`);
+}
+
 /** Parses every document of a file and fails on the first syntax error, naming file, line and column. */
 export function parseYamlDocuments(text: string, file: string): Document[] {
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     const [error] = doc.errors;
-    if (error) {
-      const pos = error.linePos?.[0];
-      const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-      throw new YamlParseError(`${where}: ${error.message.split("\n")[0]}`);
-    }
+    if (error) throw parseFailure(text, file, error);
   }
   return list.filter((doc) => doc.contents !== null);
 }
@@ -51,10 +55,7 @@ export function parseYamlDocument(text: string, file: string): Document {
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   const [error] = doc.errors;
-  if (error) {
-    const pos = error.linePos?.[0];
-    throw new YamlParseError(`${pos ? `${file}:${pos.line}:${pos.col}` : file}: ${error.message.split("\n")[0]}`);
-  }
+  if (error) throw parseFailure(text, file, error);
   return doc;
 }
 

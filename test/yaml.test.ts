@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { documentToString, parseYamlDocument, readYaml } from "../src/yaml.js";
+import { documentToString, parseYamlDocument, parseYamlDocuments, readYaml } from "../src/yaml.js";
 
 describe("parsing a YAML text once for reading and then editing", () => {
   const text = "# kept\nenvironments:\n  dev: {replicas: 1}\n";
@@ -17,6 +17,21 @@ describe("parsing a YAML text once for reading and then editing", () => {
   it("parses another text anew", () => {
     readYaml(text, "x.yaml");
     expect(parseYamlDocument("a: 1\n", "y.yaml").toJS()).toEqual({ a: 1 });
-    expect(() => readYaml("a: 1\na: 2\n", "bad.yaml")).toThrow(/^bad\.yaml: Map keys must be unique/);
+    expect(() => readYaml("a: 1\na: 2\n", "bad.yaml")).toThrow(/^bad\.yaml:2:1: Map keys must be unique/);
+  });
+});
+
+describe("a YAML syntax error", () => {
+  it.each([
+    ["a: 1\na: 2\n", "f.yaml:2:1: Map keys must be unique"],
+    ["env:\n  prod: [unclosed\n", "f.yaml:3:1: Flow sequence in block collection must be sufficiently indented"],
+    ["a: b: c\n", "f.yaml:1:"],
+  ])("in %j names the file, line and column", (text, start) => {
+    expect(() => readYaml(text, "f.yaml")).toThrow(start);
+    expect(() => parseYamlDocument(text, "f.yaml")).toThrow(start);
+  });
+
+  it("names them in the file of several documents too", () => {
+    expect(() => parseYamlDocuments("a: 1\n---\nb: 1\nb: 2\n", "m.yaml")).toThrow(/^m\.yaml:4:1: Map keys must be unique/);
   });
 });
