@@ -29,6 +29,9 @@ export interface GitHubClientOptions {
 
 const silent: GitHubLog = { debug: () => {}, warn: () => {} };
 
+/** The longest rate limit a command waits out, in seconds: GitHub's secondary limits ask for about a minute. */
+const MAX_RATE_LIMIT_WAIT_S = 120;
+
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const log = options.log ?? silent;
   const retries = options.retry?.retries ?? 3;
@@ -36,11 +39,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const clean = (message: string) => redact(message, [options.token]).replace(/\s+/g, " ");
 
   const onRateLimit = (kind: string, retryAfter: number, request: { method: string; url: string }, count: number) => {
-    const retrying = count < retries;
+    // A command waits out a short limit; for a long one (the hourly quota) it stops and says when to re-run.
+    const retrying = count < retries && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+    const why = count < retries ? `it lifts in ${retryAfter}s` : "retried enough";
     log.warn(
       clean(
         `GitHub ${kind} rate limit on ${request.method} ${request.url}: ` +
-          (retrying ? `waiting ${retryAfter}s then retrying (${count + 1}/${retries})` : "giving up"),
+          (retrying ? `waiting ${retryAfter}s then retrying (${count + 1}/${retries})` : `giving up (${why})`),
       ),
     );
     return retrying;

@@ -248,7 +248,9 @@ export function mapGitHubError(err: unknown, ctx: RepoContext): Error {
   } else if (e.status === 401) {
     line = `GitHub rejected the token (401 ${said}): set GITHUB_TOKEN or GH_TOKEN to a token with ${PERMISSIONS}`;
   } else if ((e.status === 403 || e.status === 429) && (headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(said))) {
-    line = `GitHub rate limit still exceeded for ${slug} after retries (${said}); wait a few minutes, then re-run: ${resume}`;
+    const reset = Number(headers["x-ratelimit-reset"]);
+    const when = headers["x-ratelimit-remaining"] === "0" && reset > 0 ? `it resets at ${new Date(reset * 1000).toISOString()}` : "wait a few minutes";
+    line = `GitHub rate limit exceeded for ${slug} (${said}); ${when}, then re-run: ${resume}`;
   } else if (e.status === 403) {
     // GitHub names what the refused call needed, e.g. "pull_requests=write; contents=read".
     const accepted = headers["x-accepted-github-permissions"];

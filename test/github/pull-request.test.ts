@@ -169,6 +169,26 @@ describe("upsertPullRequest", () => {
     expect(calls("pulls/list").map((r) => r.status)).toEqual([403, 200]);
   });
 
+  it("does not wait an hour for the primary rate limit: it stops at once and says when the limit resets", async () => {
+    gh.fault({ kind: "rate-limit", resetInSeconds: 3600 }, { route: "pulls/list" });
+
+    const err = await failure(upsertPullRequest(octokit, input));
+
+    expect(calls("pulls/list")).toHaveLength(1);
+    expect(err.message).toMatch(/^GitHub rate limit exceeded for acme\/redis-gitops \(API rate limit exceeded for user ID 1\.\); it resets at \d{4}-\d\d-\d\dT[\d:.]+Z, then re-run: the local branch and commit are kept/);
+    expect(logged).toContainEqual(expect.stringMatching(/^warn: GitHub primary rate limit on GET .*: giving up \(it lifts in 360[01]s\)$/));
+  });
+
+  it("gives up on a secondary rate limit that outlasts the retries", async () => {
+    gh.fault({ kind: "secondary-rate-limit", retryAfter: 1 }, { route: "pulls/list", times: Infinity });
+
+    const err = await failure(upsertPullRequest(octokit, input));
+
+    expect(calls("pulls/list")).toHaveLength(4);
+    expect(err.message).toMatch(/^GitHub rate limit exceeded for acme\/redis-gitops \(You have exceeded a secondary rate limit.*\); wait a few minutes, then re-run: /);
+    expect(logged).toContainEqual(expect.stringMatching(/giving up \(retried enough\)$/));
+  });
+
   it("resolves 'a pull request already exists' by finding and updating it", async () => {
     // Another run opened it, but GitHub's list has not caught up yet.
     gh.seedPullRequest("acme", "redis-gitops", { head: input.head, title: "older title", body: "older body" });
