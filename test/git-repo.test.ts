@@ -178,6 +178,20 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
     expect(git(dir, ["show", `${built!.commit}:envs/a.yaml`])).toBe("changed");
   });
 
+  it("refuses to replace a file of the user's with a directory, or a directory with a file, unless told to", async () => {
+    const { repo, head } = repository({ envs: "a file\n", "argocd/environments/dev.yaml/notes.txt": "a directory\n" });
+    const conflict = (changes: [string, string | null][]) => repo.commitOnto({ parent: head, changes: new Map(changes), message: "change" });
+
+    await expect(conflict([["envs/dev/values.yaml", "a: 1\n"]])).rejects.toThrow(/^cannot write envs: [0-9a-f]{12} has a file there/);
+    await expect(conflict([["argocd/environments/dev.yaml", "kind: Application\n"]])).rejects.toMatchObject({
+      message: expect.stringMatching(/^cannot write argocd\/environments\/dev\.yaml: [0-9a-f]{12} has a directory there/),
+      exitCode: 3,
+    });
+    // Deleting what is in the way first is a change like any other.
+    expect(await conflict([["envs", null], ["envs/dev/values.yaml", "a: 1\n"]])).toBeDefined();
+    expect(await conflict([["argocd/environments/dev.yaml/notes.txt", null], ["argocd/environments/dev.yaml", "x\n"]])).toBeDefined();
+  });
+
   it("works in a repository with SHA-256 object names", async () => {
     const dir = tempDir();
     const env = gitEnv(dir);
@@ -191,6 +205,8 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
     const head = git(dir, ["rev-parse", "HEAD"], env);
     const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/b/c.yaml", "c\n"]]), message: "change" });
     expect(built!.commit).toHaveLength(64);
+    await repo.setBranch("gitops-redis/add-env-b", built!, undefined);
+    expect(git(dir, ["rev-parse", "gitops-redis/add-env-b"])).toBe(built!.commit);
     expect(git(dir, ["ls-tree", "-r", "--name-only", built!.commit]).split("\n")).toEqual(["envs/a.yaml", "envs/b/c.yaml"]);
     expect(() => git(dir, ["fsck", "--strict", "--no-dangling"])).not.toThrow();
   });

@@ -282,7 +282,8 @@ export class GitRepo {
 
   /** Moves `branch` to `target`, failing if it moved since we read `expected` (undefined = must not exist). */
   async setBranch(branch: string, target: CommitResult, expected: string | undefined): Promise<void> {
-    const zero = "0".repeat(40);
+    // "Must not exist" is the null object id: as long as the repository's ids (SHA-1 or SHA-256).
+    const zero = "0".repeat(target.commit.length);
     const table = this.refCache;
     this.refCache = undefined;
     await this.git.raw(["update-ref", "-m", "gitops-redis", `refs/heads/${branch}`, target.commit, expected ?? zero]);

@@ -4,7 +4,17 @@
  * (read-tree, update-index, write-tree: three git processes one after the other, for a handful of files).
  */
 import { spawn } from "node:child_process";
+import { ConflictError } from "../errors.js";
 import type { GitObject } from "./object-reader.js";
+
+/** The changes would replace something of the user's of another kind (a file by a directory or the other way). */
+export class PathConflict extends ConflictError {
+  constructor(path: string, what: string, parent: string) {
+    super(`cannot write ${path}: ${parent.slice(0, 12)} has ${what} there, which gitops-redis would have to replace`, {
+      hint: `move or remove ${path} on the default branch, then re-run`,
+    });
+  }
+}
 
 interface TreeEntry {
   mode: string;
@@ -68,22 +78,31 @@ export async function writeTrees(
   parent: string,
   changes: BlobChanges,
 ): Promise<string> {
-  const idBytes = parent.length / 2;
   const dirs = directoriesOf(changes.keys());
   // The parent's version of each directory, read at once: a missing one (or a file there) starts empty.
   const before = await Promise.all(dirs.map((dir) => read(dir === "" ? `${parent}^{tree}` : `${parent}:${dir}`)));
+  const root = before[dirs.length - 1];
+  if (root?.type !== "tree") throw new Error(`git: ${parent} has no tree`);
+  // SHA-1 or SHA-256, as the repository names its objects.
+  const idBytes = root.id.length / 2;
   const written = new Map<string, string | null>();
   for (const [i, dir] of dirs.entries()) {
     const object = before[i];
     const entries = object?.type === "tree" ? parseTree(object.content, idBytes) : new Map<string, TreeEntry>();
+    const original = new Map(entries);
+    const isTree = (name: string) => typeOf(original.get(nameKey(name))?.mode ?? "") === "tree";
     for (const [path, id] of changes) {
       if (parentOf(path) !== dir) continue;
+      // A file where a directory is: only when the changes empty that directory.
+      if (id !== null && isTree(baseName(path)) && written.get(path) !== null) throw new PathConflict(path, "a directory", parent);
       if (id === null) entries.delete(nameKey(baseName(path)));
       else entries.set(nameKey(baseName(path)), { mode: "100644", id });
     }
     // Deeper directories are written first: their results are known here.
     for (const [sub, id] of written) {
       if (sub === "" || parentOf(sub) !== dir) continue;
+      // A directory where a file is: only when the changes delete that file.
+      if (id !== null && original.has(nameKey(baseName(sub))) && !isTree(baseName(sub)) && changes.get(sub) !== null) throw new PathConflict(sub, "a file", parent);
       if (id === null) entries.delete(nameKey(baseName(sub)));
       else entries.set(nameKey(baseName(sub)), { mode: "40000", id });
     }
