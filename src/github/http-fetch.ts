@@ -6,6 +6,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 
 export interface FetchInit {
   method?: string;
@@ -102,12 +103,37 @@ function without(headers: Record<string, string>, names: string[]): Record<strin
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.includes(name)));
 }
 
+/** The body as sent, decoded when the server compressed it anyway (a proxy in front of GitHub Enterprise may). */
+function decode(body: Buffer, encoding: string | null): Buffer {
+  switch (encoding?.trim().toLowerCase() ?? "identity") {
+    case "identity":
+    case "":
+      return body;
+    case "gzip":
+    case "x-gzip":
+      return gunzipSync(body);
+    case "deflate":
+      return inflateSync(body);
+    case "br":
+      return brotliDecompressSync(body);
+    default:
+      throw new Error(`cannot decode a body in content-encoding ${encoding}`);
+  }
+}
+
 function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined, redirects: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     if (url.protocol !== "http:" && url.protocol !== "https:") return reject(failed(new Error(`cannot fetch ${url.protocol} URLs`)));
     if (signal?.aborted) return reject(signal.reason);
+    const abort = () => request.destroy();
+    const settle = (outcome: () => void) => {
+      signal?.removeEventListener("abort", abort);
+      outcome();
+    };
+    // An aborted request fails with the signal's reason, as fetch does, whatever state it was in.
+    const fail = (error: unknown) => settle(() => reject(signal?.aborted ? signal.reason : failed(error)));
     const sent = {
-      // Compressed answers would need decoding; GitHub sends plain ones when asked.
+      // Plain answers, please; decode() handles a proxy that compresses anyway.
       "accept-encoding": "identity",
       ...headers,
       ...(body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) }),
@@ -115,17 +141,23 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
     const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method, headers: sent, timeout: TIMEOUT_MS }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("error", (error) => reject(failed(error)));
-      response.on("end", () =>
-        resolve(new HttpResponse(response.statusCode ?? 0, response.statusMessage ?? "", url.href, new ResponseHeaders(response.headers), Buffer.concat(chunks), redirects)),
-      );
+      response.on("error", fail);
+      response.on("end", () => {
+        try {
+          const headers = new ResponseHeaders(response.headers);
+          const bytes = decode(Buffer.concat(chunks), headers.get("content-encoding"));
+          settle(() => resolve(new HttpResponse(response.statusCode ?? 0, response.statusMessage ?? "", url.href, headers, bytes, redirects)));
+        } catch (error) {
+          fail(error);
+        }
+      });
       response.on("close", () => {
-        if (!response.complete) reject(failed(new Error(`the connection to ${url.host} closed before the answer was complete`)));
+        if (!response.complete) fail(new Error(`the connection to ${url.host} closed before the answer was complete`));
       });
     });
-    request.on("error", (error) => reject(signal?.aborted ? signal.reason : failed(error)));
+    request.on("error", fail);
     request.on("timeout", () => request.destroy(new Error(`no answer from ${url.host} in ${TIMEOUT_MS / 1000} s`)));
-    signal?.addEventListener("abort", () => request.destroy(), { once: true });
+    signal?.addEventListener("abort", abort, { once: true });
     request.end(body);
   });
 }

@@ -23,6 +23,7 @@ export interface ResilienceOptions {
 const NOT_RETRIED = new Set([400, 401, 403, 404, 410, 422, 451]);
 
 interface FailedRequest {
+  name?: string;
   status?: number;
   message?: string;
   response?: { headers?: Record<string, string | undefined> };
@@ -31,7 +32,8 @@ interface FailedRequest {
 /** Units to wait before the next attempt, or undefined to give up and throw. */
 export function retryDelay(error: unknown, retryCount: number, options: Pick<ResilienceOptions, "retries" | "onRateLimit">, request: { method: string; url: string }, now = Date.now()): number | undefined {
   const failed = error as FailedRequest;
-  if (typeof failed?.status !== "number") return undefined;
+  // Octokit gives an aborted request status 500; the caller asked for it to stop.
+  if (typeof failed?.status !== "number" || failed.name === "AbortError") return undefined;
   const headers = failed.response?.headers ?? {};
   if (failed.status === 403 || failed.status === 429) {
     if (/\bsecondary rate\b/i.test(failed.message ?? "")) {
@@ -39,7 +41,8 @@ export function retryDelay(error: unknown, retryCount: number, options: Pick<Res
       return options.onRateLimit("secondary", after, request, retryCount) ? after : undefined;
     }
     if (headers["x-ratelimit-remaining"] === "0") {
-      const after = Math.max(Math.ceil((Number(headers["x-ratelimit-reset"] ?? 0) * 1000 - now) / 1000) + 1, 0);
+      const reset = Number(headers["x-ratelimit-reset"]) || 0;
+      const after = Math.max(Math.ceil((reset * 1000 - now) / 1000) + 1, 0);
       return options.onRateLimit("primary", after, request, retryCount) ? after : undefined;
     }
   }

@@ -1,4 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
@@ -23,6 +25,29 @@ describe("createGitHubClient", () => {
       expect(gh.violations).toEqual([]);
     } finally {
       await gh.close();
+    }
+  });
+});
+
+describe("an aborted request", () => {
+  it("fails at once with the abort, without the retries a dropped connection gets", async () => {
+    let received = 0;
+    const server = createServer(() => void received++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      // A retry would first wait one unit: 600 ms.
+      const octokit = createGitHubClient({ token: "t", baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, retry: { retries: 3, retryAfterBaseMs: 600 } });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30);
+      const start = performance.now();
+      const error = await octokit.request("GET /repos/{owner}/{repo}/pulls", { owner: "acme", repo: "r", request: { signal: controller.signal } }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "AbortError" });
+      expect(performance.now() - start).toBeLessThan(500);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -1,6 +1,8 @@
 /** The fetch Octokit uses, against real HTTP servers on loopback. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { getEventListeners } from "node:events";
 import type { AddressInfo } from "node:net";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { httpFetch } from "../../src/github/http-fetch.js";
 
@@ -119,6 +121,24 @@ describe("httpFetch", () => {
     await expect(httpFetch("ftp://example.invalid/x")).rejects.toThrow("fetch failed");
   });
 
+  it("decodes an answer a proxy compressed anyway, and refuses an encoding it cannot decode", async () => {
+    const { url } = await serve(({ url: path }, response) => {
+      const text = '{"message":"compressed"}';
+      if (path === "/gzip") return response.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(text));
+      if (path === "/br") return response.writeHead(200, { "content-encoding": "br" }).end(brotliCompressSync(text));
+      if (path === "/deflate") return response.writeHead(200, { "content-encoding": "deflate" }).end(deflateSync(text));
+      response.writeHead(200, { "content-encoding": "zstd" }).end("??");
+    });
+    for (const path of ["/gzip", "/br", "/deflate"]) expect(await (await httpFetch(`${url}${path}`)).json()).toEqual({ message: "compressed" });
+    await expect(httpFetch(`${url}/zstd`)).rejects.toThrow("fetch failed");
+  });
+
+  it("goes on with a GET after a 302 to a POST", async () => {
+    const { url, seen } = await serve(({ url: path }, response) => (path === "/post" ? response.writeHead(302, { location: "/got" }).end() : response.end("ok")));
+    await httpFetch(`${url}/post`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    expect(seen.map((s) => [s.method, s.url, s.body])).toEqual([["POST", "/post", "{}"], ["GET", "/got", ""]]);
+  });
+
   it("stops when its signal aborts, with the signal's reason", async () => {
     const { url } = await serve(() => undefined);
     const controller = new AbortController();
@@ -126,5 +146,22 @@ describe("httpFetch", () => {
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
     await expect(httpFetch(url, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+
+    // Also after the headers came, while the body is on its way.
+    const slow = await serve((_seen, response) => {
+      response.writeHead(200, { "content-length": "100" });
+      response.write("partial");
+    });
+    const midBody = new AbortController();
+    const reading = httpFetch(slow.url, { signal: midBody.signal });
+    setTimeout(() => midBody.abort(), 30);
+    await expect(reading).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("leaves no listener on a signal it was given, however many requests share it", async () => {
+    const { url } = await serve((_seen, response) => response.end("ok"));
+    const shared = new AbortController();
+    for (let i = 0; i < 12; i++) await httpFetch(url, { signal: shared.signal });
+    expect(getEventListeners(shared.signal, "abort")).toEqual([]);
   });
 });

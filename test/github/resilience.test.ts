@@ -34,6 +34,17 @@ describe("retryDelay", () => {
     expect(delay(limited)).toEqual({ units: 6, told: ["primary 6s #0"] });
   });
 
+  it("does not retry a request its caller aborted (Octokit gives it status 500)", () => {
+    expect(delay(Object.assign(new Error("This operation was aborted"), { name: "AbortError", status: 500 })).units).toBeUndefined();
+  });
+
+  it("retries at once when the primary limit's reset is missing or not a number", () => {
+    for (const reset of [undefined, "soon"]) {
+      const headers: Record<string, string> = { "x-ratelimit-remaining": "0", ...(reset === undefined ? {} : { "x-ratelimit-reset": reset }) };
+      expect(delay(failed(403, "API rate limit exceeded", headers)).units).toBe(0);
+    }
+  });
+
   it("throws what is not an HTTP error", () => {
     expect(delay(new TypeError("bug")).units).toBeUndefined();
     expect(delay(undefined).units).toBeUndefined();
