@@ -12,3 +12,12 @@ describe("the default branch a config names", () => {
     expect(defaultBranchOf(text)).toBe(expected);
   });
 });
+
+describe("reading the default branch cheaply", () => {
+  it("takes linear time on a long repo block without defaultBranch (a backtracking pattern took minutes)", () => {
+    const text = `repo:\n${Array.from({ length: 40 }, (_, i) => `    key${i}: value\n`).join("")}chart: {}\n`;
+    const start = performance.now();
+    expect(defaultBranchOf(text)).toBeUndefined();
+    expect(performance.now() - start).toBeLessThan(1_000);
+  });
+});
