@@ -222,6 +222,10 @@ describe("add-env opens or updates one pull request", () => {
     expect(result.stderr).toContain("rejected the push");
     expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBe(git(box.repo, ["rev-parse", BRANCH], box.env));
     expect(opened()).toHaveLength(1);
+    // The run created the branch: it says so, with the notes that come with a new environment.
+    expect(result.stdout).toContain(`Created branch ${BRANCH}`);
+    expect(result.stdout).toContain("Password: create Secret");
+    expect(result.stdout).not.toContain("nothing to change");
   });
 
   it("the token never reaches output, .git or a commit", async () => {

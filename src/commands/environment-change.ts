@@ -253,7 +253,9 @@ export async function changeEnvironment(
       out.warn(`${error.message}; rebuilding ${branch} on the current ${config.defaultBranch}`);
       loaded = await loadRepository(repo, ctx, { online: true });
       const replayed = action === "set" ? await earlierSet(loaded, branch, name) : undefined;
-      built = (await buildBranch(loaded, resolveSpec(action, name, options, loaded.config, replayed?.spec), branch, message)) ?? built;
+      const again = await buildBranch(loaded, resolveSpec(action, name, options, loaded.config, replayed?.spec), branch, message);
+      // The first build already moved the branch; what this run did is still what the first build did.
+      if (again) built = { ...again, result: again.result === "unchanged" ? built.result : again.result };
       review = startReview(built);
       rebuilt = true;
       await pushBranch(loaded.repo, access, branch, true);
