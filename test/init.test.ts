@@ -22,6 +22,17 @@ describe("init", () => {
     ]);
   });
 
+  it("says what to push next: with --no-push the remote is there, without --remote there is none", async () => {
+    const box = sandbox();
+    const noPush = await box.cli(["init", box.repo, "--remote", box.remoteUrl, "--no-push"], box.root);
+    expect(noPush.code, noPush.stderr).toBe(0);
+    expect(noPush.stdout).toContain("Not pushed (--no-push). Push with: git push -u origin main");
+    expect(git(box.remote, ["branch", "--list"], box.env)).toBe("");
+    const other = sandbox();
+    const noRemote = await other.cli(["init", other.repo, "--repo-url", "https://github.com/acme/redis-gitops.git"], other.root);
+    expect(noRemote.stdout).toContain("No push (no remote origin): add one with git remote add origin <url> && git push -u origin main");
+  });
+
   it("re-running on an initialized repository changes nothing and says so", async () => {
     const box = sandbox();
     await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root);

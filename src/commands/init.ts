@@ -169,16 +169,20 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
   out.json({ action: "created", dir, branch: options.defaultBranch, commit, files: [...files.keys()] });
 }
 
-async function pushIfRemote(repo: GitRepo, options: InitOptions, ctx: CommandContext): Promise<string | undefined> {
-  const access = options.push ? await remoteAccess(repo, ctx) : undefined;
-  if (!access) return undefined;
+type PushOutcome = "pushed" | "no-push" | "no-remote";
+
+async function pushIfRemote(repo: GitRepo, options: InitOptions, ctx: CommandContext): Promise<PushOutcome> {
+  const access = await remoteAccess(repo, ctx);
+  if (!access) return "no-remote";
+  if (!options.push) return "no-push";
   await pushBranch(repo, access, options.defaultBranch, false);
-  return REMOTE;
+  return "pushed";
 }
 
-async function report(out: Output, pushedTo: string | undefined, branch: string, bootstrap: string): Promise<void> {
-  if (pushedTo) out.info(`Pushed ${branch} to ${pushedTo}.`);
-  else out.info(`No push (no remote origin): add one with git remote add origin <url> && git push -u origin ${branch}`);
+async function report(out: Output, pushed: PushOutcome, branch: string, bootstrap: string): Promise<void> {
+  if (pushed === "pushed") out.info(`Pushed ${branch} to ${REMOTE}.`);
+  else if (pushed === "no-push") out.info(`Not pushed (--no-push). Push with: git push -u ${REMOTE} ${branch}`);
+  else out.info(`No push (no remote ${REMOTE}): add one with git remote add ${REMOTE} <url> && git push -u ${REMOTE} ${branch}`);
   out.info(`Next: gitops-redis add-env <name> --storage <kind> ...   ${bootstrap}.`);
 }
 
