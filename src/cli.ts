@@ -10,12 +10,19 @@ export async function main(argv: string[], deps: ProgramDeps): Promise<number> {
   try {
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;
-  } catch (error) {
+  } catch (thrown) {
+    const error = missingGit(thrown) ?? thrown;
     const code = reportError(error, deps.streams);
     // --json promises one document on stdout: a command that failed before writing its own writes this one.
     if (out?.jsonMode && !out.jsonWritten) out.json({ ok: false, error: errorDocument(error, code) });
     return code;
   }
+}
+
+/** simple-git hands on Node's spawn error, stack and all, when there is no git to start. */
+function missingGit(error: unknown): GitopsRedisError | undefined {
+  if (!(error instanceof Error) || !/\bspawn git ENOENT\b/.test(error.message)) return undefined;
+  return new GitopsRedisError("git is not installed, or not on PATH", ExitCode.failed, { hint: "install git 2.31 or newer, then re-run" });
 }
 
 function errorDocument(error: unknown, code: number): { exitCode: number; message: string[]; hint?: string } {
@@ -34,8 +41,8 @@ export function reportError(error: unknown, streams: Streams): number {
     if (error.hint) streams.stderr.write(`hint: ${error.hint}\n`);
     return error.exitCode;
   }
-  // Unexpected: show only the message, never the object (Octokit errors carry request headers).
+  // Unexpected: show only the first line of the message, never the object (Octokit errors carry request headers).
   const message = error instanceof Error ? error.message : String(error);
-  streams.stderr.write(`error: unexpected failure: ${message}\n`);
+  streams.stderr.write(`error: unexpected failure: ${message.split("\n")[0]}\n`);
   return ExitCode.failed;
 }
