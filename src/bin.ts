@@ -5,8 +5,8 @@ import { setExternalImporter, type Importer } from "./external-import.js";
 export interface RunHooks {
   /** import() from a real module: the bundle runs as a script, which cannot import. */
   importExternal: Importer;
-  /** Called once the command is done and its output flushed, just before the process exits. */
-  beforeExit?: () => void;
+  /** Called once the command is done and its output flushed, just before the process exits with `code`. */
+  beforeExit?: (code: number) => void;
 }
 
 export async function run(hooks: RunHooks): Promise<void> {
@@ -28,6 +28,6 @@ export async function run(hooks: RunHooks): Promise<void> {
   // Left to itself, Node waits at exit for V8's background work (optimizing compiles, concurrent GC) that a finished
   // command has no use for: 20-40 ms of an add-env. Exit as soon as what we wrote has been flushed.
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((flushed) => stream.write("", () => flushed()))));
-  hooks.beforeExit?.();
+  hooks.beforeExit?.(code);
   process.exit(code);
 }

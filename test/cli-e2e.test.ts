@@ -1,10 +1,10 @@
 /** The built bin (dist/cli.cjs, made by `npm run build` before the tests) run as a user runs it. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { git, sandbox } from "./support/repo.js";
+import { git, sandbox, tempDir } from "./support/repo.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "dist", "cli.cjs");
@@ -76,30 +76,62 @@ describe("the built CLI", () => {
     expect(bundle).not.toContain("node_modules/kubernetes-models/");
   });
 
-  it("keeps a compile cache per command, reads it on the next run, replaces a bad one, and can do without", () => {
+  it("keeps a compile cache per command from its first successful run, reads it next time, replaces a bad one", () => {
     const home = sandbox().root;
     const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: home, ...extra }, encoding: "utf8" });
     const cacheDir = () => join(home, ".cache", "gitops-redis");
-    const files = () => readdirSync(cacheDir(), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    const files = () => readdirSync(cacheDir(), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+    let ours = "";
+    const cacheOf = (name: string) => join(cacheDir(), ours, name);
 
     expect(run(["--version"]).stdout.trim()).toBe(VERSION);
-    expect(run(["validate", "--help"]).status).toBe(0);
-    const [other, validate] = ["other.bin", "validate.bin"].map((name) => files().find((f) => f.endsWith(`/${name}`))!);
-    expect(files()).toHaveLength(2);
-    expect(statSync(other!).mode & 0o777).toBe(0o600);
+    [ours] = readdirSync(cacheDir()) as [string];
+    expect(files()).toEqual(["other.bin"]);
+    // Help, dry and failed runs compile a part of a command: they write nothing.
+    expect(run(["render", "--help"]).status).toBe(0);
+    expect(run(["render", "prod"]).status).not.toBe(0);
+    expect(files()).toEqual(["other.bin"]);
+    expect(run(["init", join(home, "repo"), "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"]).status).toBe(0);
+    expect(files()).toEqual(["init.bin", "other.bin"]);
+    const dry = spawnSync(process.execPath, [BIN, "add-env", "dev", "--storage", "existing:nfs", "--dry-run"], { cwd: join(home, "repo"), env: { PATH: process.env.PATH, HOME: home }, encoding: "utf8" });
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(files()).toEqual(["init.bin", "other.bin"]);
+    expect(statSync(cacheOf("other.bin")).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(cacheOf("other.bin"))).mode & 0o777).toBe(0o700);
+
     // A cache that V8 accepts is not written again.
-    const written = statSync(other!).mtimeMs;
+    const written = statSync(cacheOf("other.bin")).mtimeMs;
     expect(run(["--version"]).stdout.trim()).toBe(VERSION);
-    expect(statSync(other!).mtimeMs).toBe(written);
-    // One V8 rejects (another Node, a torn file) costs a compile and is replaced.
-    writeFileSync(validate!, "not a code cache");
-    expect(run(["validate", "--help"]).status).toBe(0);
-    expect(readFileSync(validate!).length).toBeGreaterThan(1000);
-    // Caches of another build are removed when this one writes.
-    mkdirSync(join(cacheDir(), "0123456789abcdef-node0-x64"));
-    rmSync(validate!);
-    run(["validate", "--help"]);
-    expect(readdirSync(cacheDir())).toHaveLength(1);
+    expect(statSync(cacheOf("other.bin")).mtimeMs).toBe(written);
+    // One V8 would reject (another Node, a torn file) costs a compile and is replaced; so does a damaged one, which
+    // V8 does not check and would crash on: a page of zeros, as a crash during a write can leave.
+    writeFileSync(cacheOf("other.bin"), "not a code cache");
+    expect(run(["--version"]).stdout.trim()).toBe(VERSION);
+    const good = readFileSync(cacheOf("other.bin"));
+    expect(good.length).toBeGreaterThan(10_000);
+    const zeroed = Buffer.concat([good.subarray(0, 4096), Buffer.alloc(4096), good.subarray(8192)]);
+    writeFileSync(cacheOf("other.bin"), zeroed);
+    const damaged = run(["--version"]);
+    expect([damaged.status, damaged.stdout.trim(), damaged.stderr]).toEqual([0, VERSION, ""]);
+    expect(readFileSync(cacheOf("other.bin")).equals(zeroed)).toBe(false);
+    expect(readFileSync(cacheOf("other.bin")).length).toBeGreaterThan(10_000);
+    // A cache others could have written is neither read nor written.
+    chmodSync(dirname(cacheOf("other.bin")), 0o777);
+    writeFileSync(cacheOf("other.bin"), "planted");
+    expect(run(["--version"]).stdout.trim()).toBe(VERSION);
+    expect(readFileSync(cacheOf("other.bin"), "utf8")).toBe("planted");
+    chmodSync(dirname(cacheOf("other.bin")), 0o700);
+
+    // Another build's caches go once unused for a week; a recent one stays (two installs of two versions).
+    const old = join(cacheDir(), "0123456789abcdef-1-2-3-v8-0-x64");
+    const recent = join(cacheDir(), "fedcba9876543210-1-2-3-v8-0-x64");
+    mkdirSync(old);
+    mkdirSync(recent);
+    utimesSync(old, new Date(Date.now() - 8 * 24 * 3600 * 1000), new Date(Date.now() - 8 * 24 * 3600 * 1000));
+    rmSync(cacheOf("init.bin"));
+    expect(run(["init", join(home, "repo2"), "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"]).status).toBe(0);
+    expect(readdirSync(cacheDir())).not.toContain("0123456789abcdef-1-2-3-v8-0-x64");
+    expect(readdirSync(cacheDir())).toContain("fedcba9876543210-1-2-3-v8-0-x64");
 
     const elsewhere = sandbox().root;
     expect(run(["--version"], { HOME: elsewhere, GITOPS_REDIS_COMPILE_CACHE: "0" }).stdout.trim()).toBe(VERSION);
@@ -110,7 +142,30 @@ describe("the built CLI", () => {
     expect([unwritable.status, unwritable.stdout.trim(), unwritable.stderr]).toEqual([0, VERSION, ""]);
     expect(run(["--version"], { XDG_CACHE_HOME: join(elsewhere, "xdg") }).status).toBe(0);
     expect(readdirSync(join(elsewhere, "xdg", "gitops-redis"))).toHaveLength(1);
+    // A relative HOME or XDG_CACHE_HOME would put the cache in the working directory (a repository, say).
+    const cwd = tempDir();
+    for (const relative of [{ HOME: "relative-home" }, { HOME: "", XDG_CACHE_HOME: "relative-xdg" }]) {
+      expect(spawnSync(process.execPath, [BIN, "--version"], { cwd, env: { PATH: process.env.PATH, ...relative }, encoding: "utf8" }).status).toBe(0);
+    }
+    expect(readdirSync(cwd)).toEqual([]);
   });
+
+  it("keys the compile cache on the bundle as it is on disk, so an edited bundle never runs old code", () => {
+    const home = sandbox().root;
+    const bundle = join(ROOT, "dist", "gitops-redis.cjs");
+    const run = () => spawnSync(process.execPath, [BIN, "--version"], { env: { PATH: process.env.PATH, HOME: home }, encoding: "utf8" });
+    const { atime, mtime } = statSync(bundle);
+    expect(run().status).toBe(0);
+    try {
+      utimesSync(bundle, atime, new Date(mtime.getTime() + 5_000));
+      expect(run().status).toBe(0);
+    } finally {
+      utimesSync(bundle, atime, mtime);
+    }
+    expect(readdirSync(join(home, ".cache", "gitops-redis"))).toHaveLength(2);
+  });
+
+
 
   it("runs init and add-env end to end against a bare remote", () => {
     const box = sandbox();
