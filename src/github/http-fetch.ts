@@ -74,7 +74,12 @@ export class HttpResponse {
   }
 }
 
-const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
+/**
+ * fetch's failure. `permanent` marks what no retry can mend: a certificate Node does not trust, a redirect loop, a
+ * scheme fetch cannot speak (see resilience.ts).
+ */
+const failed = (cause: unknown, permanent = false) => Object.assign(new TypeError("fetch failed", { cause }), permanent ? { permanent } : {});
+const untrusted = (error: unknown): boolean => /CERT/.test(String((error as { code?: unknown })?.code ?? ""));
 
 export async function httpFetch(input: string | URL, init: FetchInit = {}): Promise<HttpResponse> {
   let url = new URL(String(input));
@@ -85,8 +90,8 @@ export async function httpFetch(input: string | URL, init: FetchInit = {}): Prom
     const response = await send(url, method, headers, body, init.signal ?? undefined, redirects);
     const location = response.headers.get("location");
     if (!REDIRECTS.has(response.status) || location === null || init.redirect === "manual") return response;
-    if (init.redirect === "error") throw failed(new Error(`${method} ${url.href} redirects to ${location}`));
-    if (redirects === MAX_REDIRECTS) throw failed(new Error(`more than ${MAX_REDIRECTS} redirects from ${String(input)}`));
+    if (init.redirect === "error") throw failed(new Error(`${method} ${url.href} redirects to ${location}`), true);
+    if (redirects === MAX_REDIRECTS) throw failed(new Error(`more than ${MAX_REDIRECTS} redirects from ${String(input)}`), true);
     const next = new URL(location, url);
     // As fetch does: 303, and 301/302 after a POST, go on with a GET and no body; other origins get no credentials.
     if ((response.status === 303 && method !== "HEAD") || ((response.status === 301 || response.status === 302) && method === "POST")) {
@@ -123,7 +128,7 @@ function decode(body: Buffer, encoding: string | null): Buffer {
 
 function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined, redirects: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    if (url.protocol !== "http:" && url.protocol !== "https:") return reject(failed(new Error(`cannot fetch ${url.protocol} URLs`)));
+    if (url.protocol !== "http:" && url.protocol !== "https:") return reject(failed(new Error(`cannot fetch ${url.protocol} URLs`), true));
     if (signal?.aborted) return reject(signal.reason);
     const abort = () => request.destroy();
     const settle = (outcome: () => void) => {
@@ -131,7 +136,7 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
       outcome();
     };
     // An aborted request fails with the signal's reason, as fetch does, whatever state it was in.
-    const fail = (error: unknown) => settle(() => reject(signal?.aborted ? signal.reason : failed(error)));
+    const fail = (error: unknown) => settle(() => reject(signal?.aborted ? signal.reason : failed(error, untrusted(error))));
     const sent = {
       // Plain answers, please; decode() handles a proxy that compresses anyway.
       "accept-encoding": "identity",

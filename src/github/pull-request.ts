@@ -99,6 +99,11 @@ export async function findPullRequestByMarker(
   return undefined;
 }
 
+function isPullRequest(data: unknown): data is PullRequestSummary {
+  const pr = data as Partial<PullRequestSummary> | null;
+  return typeof pr === "object" && pr !== null && !Array.isArray(pr) && typeof pr.number === "number" && Array.isArray(pr.labels);
+}
+
 function isAlreadyExists(err: unknown): boolean {
   const e = asHttpError(err);
   if (e?.status !== 422) return false;
@@ -115,7 +120,7 @@ async function findOrCreate(
   const existing = input.newHead ? undefined : await findOpenByHead(octokit, input);
   if (existing) return { pr: existing, created: false };
   try {
-    const { data } = await octokit.rest.pulls.create({
+    const { data, status, url } = await octokit.rest.pulls.create({
       owner: input.owner,
       repo: input.repo,
       head: input.head,
@@ -124,6 +129,12 @@ async function findOrCreate(
       body,
       draft: input.draft ?? false,
     });
+    // A 301/302 turns the POST into a GET (as fetch does), whose answer is a list, not the new pull request.
+    if (!isPullRequest(data)) {
+      throw new RemoteError(`GitHub answered the pull request create with ${status} from ${url}, not a pull request: was the API URL redirected?`, {
+        hint: "point --api-url (or github.apiUrl in gitops-redis.yaml) at the API itself, then re-run the same command",
+      });
+    }
     return { pr: data, created: true };
   } catch (err) {
     // Another run (or an earlier attempt whose answer was lost) opened it after our search.

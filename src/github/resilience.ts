@@ -24,6 +24,7 @@ const NOT_RETRIED = new Set([400, 401, 403, 404, 410, 422, 451]);
 
 interface FailedRequest {
   name?: string;
+  cause?: { permanent?: boolean };
   status?: number;
   message?: string;
   response?: { headers?: Record<string, string | undefined> };
@@ -32,8 +33,9 @@ interface FailedRequest {
 /** Units to wait before the next attempt, or undefined to give up and throw. */
 export function retryDelay(error: unknown, retryCount: number, options: Pick<ResilienceOptions, "retries" | "onRateLimit">, request: { method: string; url: string }, now = Date.now()): number | undefined {
   const failed = error as FailedRequest;
-  // Octokit gives an aborted request status 500; the caller asked for it to stop.
-  if (typeof failed?.status !== "number" || failed.name === "AbortError") return undefined;
+  // Octokit gives an aborted request status 500, and any fetch failure: the caller asked for the first to stop, and
+  // the permanent ones (an untrusted certificate, a redirect loop: see http-fetch.ts) fail the same way every time.
+  if (typeof failed?.status !== "number" || failed.name === "AbortError" || failed.cause?.permanent) return undefined;
   const headers = failed.response?.headers ?? {};
   if (failed.status === 403 || failed.status === 429) {
     if (/\bsecondary rate\b/i.test(failed.message ?? "")) {

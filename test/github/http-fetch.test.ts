@@ -1,5 +1,10 @@
 /** The fetch Octokit uses, against real HTTP servers on loopback. */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { getEventListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
@@ -97,6 +102,7 @@ describe("httpFetch", () => {
     await expect(httpFetch(url, { redirect: "error" })).rejects.toThrow("fetch failed");
     const loop = await httpFetch(url).catch((error: TypeError) => error);
     expect(loop).toBeInstanceOf(TypeError);
+    expect(loop).toMatchObject({ permanent: true });
     expect(String((loop as TypeError).cause)).toMatch(/more than 20 redirects/);
     expect(seen.length).toBe(2 + 21);
   });
@@ -137,6 +143,19 @@ describe("httpFetch", () => {
     const { url, seen } = await serve(({ url: path }, response) => (path === "/post" ? response.writeHead(302, { location: "/got" }).end() : response.end("ok")));
     await httpFetch(`${url}/post`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
     expect(seen.map((s) => [s.method, s.url, s.body])).toEqual([["POST", "/post", "{}"], ["GET", "/got", ""]]);
+  });
+
+  it("marks a certificate it does not trust as a failure no retry can mend", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "http-fetch-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    const server = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (_request, response) => response.end("ok"));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const error = await httpFetch(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`).catch((e: TypeError) => e);
+    expect(error).toMatchObject({ message: "fetch failed", permanent: true, cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } });
+    // A refused connection may mend: no mark.
+    const refused = await httpFetch("http://127.0.0.1:1/").catch((e: TypeError) => e);
+    expect(refused).not.toHaveProperty("permanent");
   });
 
   it("stops when its signal aborts, with the signal's reason", async () => {

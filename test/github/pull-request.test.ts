@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExitCode, RemoteError, UsageError } from "../../src/errors.js";
 import { createGitHubClient, type GitHubClient } from "../../src/github/client.js";
@@ -324,6 +326,29 @@ describe("upsertPullRequest on GitHub Enterprise Server", () => {
       expect(gh.violations).toEqual([]);
     } finally {
       await gh.close();
+    }
+  });
+});
+
+describe("upsertPullRequest behind a redirect", () => {
+  it("says so in one line when a 301 turned the create into a GET of the list", async () => {
+    // A front end that moved the API: every request goes elsewhere on the same host, where GET lists pull requests.
+    const front = createServer((request, response) => {
+      if (request.method === "POST") return response.writeHead(301, { location: `/moved${request.url}` }).end();
+      response.writeHead(200, { "content-type": "application/json" }).end("[]");
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+      const octokit = createGitHubClient({ token: "t", baseUrl, writeIntervalMs: 0 });
+
+      const err = (await upsertPullRequest(octokit, { ...input, newHead: true }).catch((e: unknown) => e)) as RemoteError;
+
+      expect(err).toBeInstanceOf(RemoteError);
+      expect(err.message).toBe(`GitHub answered the pull request create with 200 from ${baseUrl}/moved/repos/acme/redis-gitops/pulls, not a pull request: was the API URL redirected?`);
+    } finally {
+      front.closeAllConnections();
+      await new Promise((resolve) => front.close(resolve));
     }
   });
 });

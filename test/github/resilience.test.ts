@@ -45,6 +45,11 @@ describe("retryDelay", () => {
     }
   });
 
+  it("does not retry what fails the same way every time (an untrusted certificate, a redirect loop)", () => {
+    expect(delay({ ...failed(500, "self-signed certificate"), cause: Object.assign(new TypeError("fetch failed"), { permanent: true }) }).units).toBeUndefined();
+    expect(delay({ ...failed(500, "connect ECONNREFUSED"), cause: new TypeError("fetch failed") }).units).toBe(1);
+  });
+
   it("throws what is not an HTTP error", () => {
     expect(delay(new TypeError("bug")).units).toBeUndefined();
     expect(delay(undefined).units).toBeUndefined();
