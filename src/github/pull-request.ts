@@ -218,7 +218,7 @@ export async function upsertPullRequest(
 interface HttpErrorLike {
   status: number;
   message: string;
-  response?: { data?: unknown; headers?: Record<string, string | number | undefined> };
+  response?: { data?: unknown; headers?: Record<string, string | number | undefined>; url?: string };
   request?: { url?: string };
 }
 
@@ -229,6 +229,14 @@ function asHttpError(err: unknown): HttpErrorLike | undefined {
 }
 
 const PERMISSIONS = "contents: write and pull_requests: write";
+
+function redirectedElsewhere(api: string, url: string | undefined): boolean {
+  try {
+    return url !== undefined && new URL(api).origin !== new URL(url).origin;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Turns an Octokit failure into one line naming what to fix, as a RemoteError (exit 4). Never copies the
@@ -256,6 +264,9 @@ export function mapGitHubError(err: unknown, ctx: RepoContext): Error {
   let line: string;
   if (!e.response) {
     line = `could not reach the GitHub API at ${api} (${e.message}); ${resume}`;
+  } else if (e.status === 401 && redirectedElsewhere(api, e.response.url)) {
+    // fetch does not send credentials to another origin: the token was never offered.
+    line = `the GitHub API at ${api} redirected to ${new URL(e.response.url!).origin}, which is not sent the token (401 ${said}): point --api-url or github.apiUrl at the API itself`;
   } else if (e.status === 401) {
     line = `GitHub rejected the token (401 ${said}): set GITHUB_TOKEN or GH_TOKEN to a token with ${PERMISSIONS}`;
   } else if ((e.status === 403 || e.status === 429) && (headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(said))) {

@@ -353,6 +353,29 @@ describe("upsertPullRequest behind a redirect", () => {
   });
 });
 
+describe("a 401 after a redirect to another host", () => {
+  it("says the token was not sent there instead of blaming the token", async () => {
+    const gh = await startGitHubStandin({ token: "t" });
+    const front = createServer((request, response) => response.writeHead(307, { location: `${gh.baseUrl}${request.url}` }).end());
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    try {
+      gh.seedRepo({ owner: "acme", repo: "redis-gitops" });
+      const baseUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+      const octokit = createGitHubClient({ token: "t", baseUrl, writeIntervalMs: 0 });
+
+      const err = (await upsertPullRequest(octokit, input).catch((e: unknown) => e)) as RemoteError;
+
+      expect(err.message).toBe(
+        `the GitHub API at ${baseUrl} redirected to ${gh.baseUrl}, which is not sent the token (401 Requires authentication): point --api-url or github.apiUrl at the API itself`,
+      );
+    } finally {
+      front.closeAllConnections();
+      await new Promise((resolve) => front.close(resolve));
+      await gh.close();
+    }
+  });
+});
+
 describe("findPullRequestByMarker", () => {
   it("finds the open pull request whose body carries the marker across pages", async () => {
     const gh = await startGitHubStandin();
