@@ -136,6 +136,21 @@ describe("a second set before the first is merged", () => {
     expect(after.stdout).not.toContain("Kept from");
   });
 
+  it("refuses to move the branch under another worktree that has it checked out", async () => {
+    const box = await merged(["--replicas", "2"]);
+    expect((await box.cli(["set", "db", "--replicas", "4", "--no-push"])).code).toBe(0);
+    const worktree = join(box.root, "review");
+    git(box.repo, ["worktree", "add", "--quiet", worktree, "gitops-redis/set-db"], box.env);
+    const before = git(box.repo, ["rev-parse", "gitops-redis/set-db"], box.env);
+
+    const second = await box.cli(["set", "db", "--metrics", "on", "--no-push"]);
+
+    expect(second.code).toBe(3);
+    expect(second.stderr).toContain(`error: gitops-redis/set-db is checked out in the worktree ${worktree}`);
+    expect(git(box.repo, ["rev-parse", "gitops-redis/set-db"], box.env)).toBe(before);
+    expect(git(worktree, ["status", "--porcelain"], box.env)).toBe("");
+  });
+
   it("rebuilds from main, saying so, when the first set's changes no longer fit", async () => {
     const box = await merged(["--topology", "sentinel", "--replicas", "3"]);
     expect((await box.cli(["set", "db", "--sentinel-quorum", "3", "--no-push"])).code).toBe(0);

@@ -167,6 +167,10 @@ async function buildBranch(
   if (tip && (await repo.treeOf(tip)) === built.tree && (await repo.resolve(`${tip}^`)) === base) {
     return { commit: tip, result: "unchanged", changes, current };
   }
+  const elsewhere = tip && (await repo.otherWorktreeWith(branch));
+  if (elsewhere) {
+    throw new ConflictError(`${branch} is checked out in the worktree ${elsewhere}`, { hint: `switch that worktree to another branch (or remove it), then re-run` });
+  }
   const checkedOut = (await repo.currentBranch()) === branch;
   if (checkedOut && (await repo.dirtyPaths()).length) {
     throw new ConflictError(`${branch} is checked out with uncommitted changes`, { hint: `commit or stash them, or git switch ${config.defaultBranch}` });

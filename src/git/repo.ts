@@ -157,6 +157,21 @@ export class GitRepo {
     }
   }
 
+  /** The other worktree that has `branch` checked out, if one does (moving it there would leave its files behind). */
+  async otherWorktreeWith(branch: string): Promise<string | undefined> {
+    // Not -z: it needs git 2.36.
+    const out = await this.git.raw(["worktree", "list", "--porcelain"]);
+    let path: string | undefined;
+    for (const field of out.split("\n")) {
+      if (field.startsWith("worktree ")) path = field.slice("worktree ".length);
+      else if (field === `branch refs/heads/${branch}` && path !== undefined) {
+        const [here, there] = await Promise.all([realpath(this.dir), realpath(path).catch(() => path!)]);
+        if (here !== there) return path;
+      }
+    }
+    return undefined;
+  }
+
   /** Paths git reports as modified, staged or untracked (ignored files excluded). */
   async dirtyPaths(): Promise<string[]> {
     // Untrimmed: an entry's status may start with a space (" M README.md").
