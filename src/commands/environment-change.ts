@@ -31,7 +31,7 @@ import {
   type RemoteAccess,
 } from "./publish.js";
 import { formatDiff } from "./diff.js";
-import { replaySettings, type Replayed } from "../config/replay.js";
+import { leafValues } from "../yaml.js";
 import type { ChangeReview } from "./what-changes.js";
 import { startRepository, type RepositoryStart } from "./repository-start.js";
 
@@ -119,18 +119,15 @@ function checkPublishOptions(options: ChangeOptions): string[] {
   return problems.list;
 }
 
-/**
- * Validated input: the environment as it should be, checked against every other environment. `set` starts from the
- * default branch's version, or from `earlier` (see earlierSet).
- */
-function resolveSpec(action: ChangeAction, name: string, options: ChangeOptions, config: RepoConfig, earlier?: EnvironmentSpec): EnvironmentSpec {
+/** Validated input: the environment as it should be, checked against every other environment. */
+function resolveSpec(action: ChangeAction, name: string, options: ChangeOptions, config: RepoConfig): EnvironmentSpec {
   const existing = config.environments[name];
   if (action === "set" && !existing) {
     throw new UsageError(`environment ${name} does not exist on ${config.defaultBranch}`, {
       hint: `add it with: gitops-redis add-env ${name} --storage <kind> ...`,
     });
   }
-  const { spec, problems } = environmentFromFlags(name, options, action === "set" ? (earlier ?? existing) : undefined, config.controller);
+  const { spec, problems } = environmentFromFlags(name, options, action === "set" ? existing : undefined, config.controller);
   if (!spec) throw new UsageError([...problems, ...checkPublishOptions(options)]);
   const cross = new Problems();
   const others = Object.values(config.environments).filter((e) => e.name !== name);
@@ -195,9 +192,7 @@ export async function changeEnvironment(
   const prModules = online && token ? loadPullRequestModules() : undefined;
   let loaded = await loadRepository(repo, ctx, { online }, start);
   const { config } = loaded;
-  const branch = branchFor(action, name);
-  const earlier = action === "set" ? await earlierSet(loaded, branch, name) : undefined;
-  const spec = resolveSpec(action, name, options, config, earlier?.spec);
+  const spec = resolveSpec(action, name, options, config);
   // Checked before anything is written: the API URL can come from the environment or the config.
   const target = loaded.access && online ? gitHubTarget(config, loaded.access.url, options.apiUrl, ctx.env) : undefined;
   const existing = config.environments[name];
@@ -213,11 +208,8 @@ export async function changeEnvironment(
     });
   }
 
+  const branch = branchFor(action, name);
   const message = commitMessage(action, spec);
-  if (earlier?.spec && earlier.keys.length) out.info(`Kept from the unmerged ${branch}: ${earlier.keys.join(", ")}`);
-  if (earlier && !earlier.spec) {
-    out.warn(`the unmerged ${branch} changed ${earlier.keys.join(", ")}, which no longer fits ${name} on ${config.defaultBranch} (${earlier.problems[0]}); it is rebuilt from ${config.defaultBranch} with the flags of this run only`);
-  }
 
   if (options.dryRun) {
     const current = await loaded.repo.readFiles(loaded.base, environmentInputPaths(config, spec));
@@ -238,6 +230,12 @@ export async function changeEnvironment(
     out.json({ action: "unchanged", env: name, branch: null, commit: null, files: [], pr: null });
     return;
   }
+  if (action === "set" && built.replaced) {
+    const dropped = await droppedSettings(loaded, built.replaced, spec);
+    if (dropped.length) {
+      out.warn(`the unmerged ${branch} also changed ${dropped.join(", ")}; it is rebuilt from ${config.defaultBranch} with the flags of this run only, so pass those again to keep them`);
+    }
+  }
 
   const { access } = loaded;
   const remoteTip = access ? await loaded.repo.resolve(trackingRef(branch)) : undefined;
@@ -256,10 +254,9 @@ export async function changeEnvironment(
       // The remote branch moved since we looked: rebuild on the current default branch and try once more.
       out.warn(`${error.message}; rebuilding ${branch} on the current ${config.defaultBranch}`);
       loaded = await loadRepository(repo, ctx, { online: true });
-      const replayed = action === "set" ? await earlierSet(loaded, branch, name) : undefined;
-      const again = await buildBranch(loaded, resolveSpec(action, name, options, loaded.config, replayed?.spec), branch, message);
-      // The first build already moved the branch; what this run did is still what the first build did.
-      if (again) built = { ...again, result: again.result === "unchanged" ? built.result : again.result };
+      const again = await buildBranch(loaded, resolveSpec(action, name, options, loaded.config), branch, message);
+      // The first build already moved the branch: a branch this run created stays "created" whatever the rebuild says.
+      if (again) built = { ...again, result: built.result === "created" || again.result === "unchanged" ? built.result : again.result };
       review = startReview(built);
       rebuilt = true;
       await pushBranch(loaded.repo, access, branch, true);
@@ -287,29 +284,25 @@ export async function changeEnvironment(
 }
 
 /**
- * What the unmerged branch of an earlier `set` changed in the environment since it forked from the default branch,
- * replayed on the default branch's version: a second `set` before the first is merged adds to it. The local branch
- * is the one this user built; without it, origin's.
+ * Settings a rebuilt `set` branch had changed from the default branch that this run leaves as the default branch has
+ * them: `set` starts from the default branch, so a second `set` before the first is merged drops the first's changes.
  */
-async function earlierSet(loaded: LoadedRepo, branch: string, name: string): Promise<Replayed | undefined> {
-  const { repo, base, config, access } = loaded;
-  const current = config.environments[name];
-  const tip = (await repo.resolve(`refs/heads/${branch}`)) ?? (access ? await repo.resolve(trackingRef(branch)) : undefined);
-  if (!current || !tip) return undefined;
-  const fork = await repo.mergeBase(tip, base);
-  if (!fork || fork === tip) return undefined;
-  const [then, now] = await Promise.all([repo.readFile(fork, CONFIG_FILE), repo.readFile(tip, CONFIG_FILE)]);
-  let before: EnvironmentSpec | undefined;
-  let after: EnvironmentSpec | undefined;
+async function droppedSettings(loaded: LoadedRepo, replaced: string, spec: EnvironmentSpec): Promise<string[]> {
+  const text = await loaded.repo.readFile(replaced, CONFIG_FILE);
+  const before = loaded.config.environments[spec.name];
+  let earlier: EnvironmentSpec | undefined;
   try {
-    before = then === undefined ? undefined : configFromText(then).environments[name];
-    after = now === undefined ? undefined : configFromText(now).environments[name];
+    earlier = text === undefined ? undefined : configFromText(text).environments[spec.name];
   } catch {
-    return undefined;
+    return [];
   }
-  if (!before || !after) return undefined;
-  const replayed = replaySettings(name, before, after, current, config.controller);
-  return replayed.keys.length ? replayed : undefined;
+  if (!earlier || !before) return [];
+  const flat = (env: EnvironmentSpec) => {
+    const leaves = leafValues(environmentToData({ ...env, preset: undefined }));
+    return new Map([...leaves].map(([key, value]) => [key, JSON.stringify(value)]));
+  };
+  const [base, old, now] = [flat(before), flat(earlier), flat(spec)];
+  return [...old.keys()].filter((key) => old.get(key) !== base.get(key) && now.get(key) === base.get(key));
 }
 
 /** A promise awaited later: until then its failure must not count as unhandled. */

@@ -348,15 +348,6 @@ export class GitRepo {
     }
   }
 
-  /** The best common ancestor of two commits, or undefined when they share none. */
-  async mergeBase(a: string, b: string): Promise<string | undefined> {
-    try {
-      return (await this.git.raw(["merge-base", a, b])) || undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     // Not `merge-base --is-ancestor`: simple-git resolves a non-zero exit that prints nothing as success.
     try {
