@@ -179,7 +179,7 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
   });
 
   it("refuses to replace a file of the user's with a directory, or a directory with a file, unless told to", async () => {
-    const { repo, head } = repository({ envs: "a file\n", "argocd/environments/dev.yaml/notes.txt": "a directory\n" });
+    const { dir, repo, head } = repository({ envs: "a file\n", "argocd/environments/dev.yaml/notes.txt": "a directory\n" });
     const conflict = (changes: [string, string | null][]) => repo.commitOnto({ parent: head, changes: new Map(changes), message: "change" });
 
     await expect(conflict([["envs/dev/values.yaml", "a: 1\n"]])).rejects.toThrow(/^cannot write envs: [0-9a-f]{12} has a file there/);
@@ -188,8 +188,11 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
       exitCode: 3,
     });
     // Deleting what is in the way first is a change like any other.
-    expect(await conflict([["envs", null], ["envs/dev/values.yaml", "a: 1\n"]])).toBeDefined();
-    expect(await conflict([["argocd/environments/dev.yaml/notes.txt", null], ["argocd/environments/dev.yaml", "x\n"]])).toBeDefined();
+    const toDirectory = await conflict([["envs", null], ["envs/dev/values.yaml", "a: 1\n"]]);
+    expect(git(dir, ["ls-tree", "-r", "--name-only", toDirectory!.commit]).split("\n")).toEqual(["argocd/environments/dev.yaml/notes.txt", "envs/dev/values.yaml"]);
+    const toFile = await conflict([["argocd/environments/dev.yaml/notes.txt", null], ["argocd/environments/dev.yaml", "x\n"]]);
+    expect(git(dir, ["ls-tree", "-r", "--name-only", toFile!.commit]).split("\n")).toEqual(["argocd/environments/dev.yaml", "envs"]);
+    expect(git(dir, ["show", `${toFile!.commit}:argocd/environments/dev.yaml`])).toBe("x");
   });
 
   it("works in a repository with SHA-256 object names", async () => {

@@ -103,8 +103,10 @@ export async function writeTrees(
       if (sub === "" || parentOf(sub) !== dir) continue;
       // A directory where a file is: only when the changes delete that file.
       if (id !== null && original.has(nameKey(baseName(sub))) && !isTree(baseName(sub)) && changes.get(sub) !== null) throw new PathConflict(sub, "a file", parent);
-      if (id === null) entries.delete(nameKey(baseName(sub)));
-      else entries.set(nameKey(baseName(sub)), { mode: "40000", id });
+      // An emptied directory goes, unless the changes put a file of the same name in its place.
+      if (id === null) {
+        if (typeof changes.get(sub) !== "string") entries.delete(nameKey(baseName(sub)));
+      } else entries.set(nameKey(baseName(sub)), { mode: "40000", id });
     }
     written.set(dir, entries.size === 0 && dir !== "" ? null : await mktree(mktreeInput(entries)));
   }
