@@ -7,7 +7,7 @@
  * written by the first successful run that finds none or finds it rejected. GITOPS_REDIS_COMPILE_CACHE=0 turns it
  * off. Any trouble with the cache only costs the compile it would have saved.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync, type Stats } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,8 +20,11 @@ declare const BUNDLE_ID: string;
 
 /** Commands with a cache of their own; --help, --version and typos share one. */
 const COMMANDS = new Set(["init", "add-env", "set", "validate", "render"]);
+const DAY_MS = 24 * 3600 * 1000;
 /** Another build's caches are removed once unused this long: two installs of different versions keep theirs. */
-const STALE_MS = 7 * 24 * 3600 * 1000;
+const STALE_MS = 7 * DAY_MS;
+/** The folder of one build's caches (see cacheFile). */
+const BUILD_FOLDER = /^[0-9a-f]{16}-\d+-\d+-\d+-v8-/;
 
 interface CacheFile {
   root: string;
@@ -36,8 +39,8 @@ interface CacheFile {
  * the CPU. Only an absolute home counts: a relative one would put the cache in the user's working directory.
  */
 function cacheFile(env: NodeJS.ProcessEnv, command: string | undefined, bundle: Stats): CacheFile | undefined {
-  // zlib.crc32 came with Node 20.15; before it, no cache (see readCache).
-  if (env.GITOPS_REDIS_COMPILE_CACHE === "0" || typeof crc32 !== "function") return undefined;
+  // zlib.crc32 came with Node 20.15; before it, no cache (see readCache). Nor on Windows (see trusted).
+  if (env.GITOPS_REDIS_COMPILE_CACHE === "0" || typeof crc32 !== "function" || process.getuid === undefined) return undefined;
   const home = env.HOME && isAbsolute(env.HOME) ? join(env.HOME, ".cache") : undefined;
   const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : home;
   if (!base) return undefined;
@@ -48,27 +51,31 @@ function cacheFile(env: NodeJS.ProcessEnv, command: string | undefined, bundle: 
 }
 
 /**
- * A cache is code V8 runs as it is: only one this user owns, in a folder only this user can write to, is read. Where
- * ownership has no meaning (Windows), the mode check is all there is.
+ * A cache is code V8 runs as it is: only one this user owns, in folders only this user can write to, is read or
+ * written. (On Windows, where mode bits do not say who may write, there is no cache: see cacheFile.)
  */
-function trusted(path: string, kind: "file" | "directory"): boolean {
+function trusted(path: string, kind: "file" | "directory"): Stats | undefined {
   try {
     const found = lstatSync(path);
-    const uid = process.getuid?.();
     const isKind = kind === "file" ? found.isFile() : found.isDirectory();
-    return isKind && (uid === undefined || found.uid === uid) && (found.mode & 0o022) === 0;
+    return isKind && found.uid === process.getuid?.() && (found.mode & 0o022) === 0 ? found : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+const trustedFolders = (cache: CacheFile): Stats | undefined => (trusted(cache.root, "directory") ? trusted(cache.dir, "directory") : undefined);
 
 /**
  * The cache, if its checksum holds. V8 (in Node 20) does not check a code cache's body: a torn or damaged file, which
  * a crash during a write can leave, would crash every later run instead of being rejected.
  */
 function readCache(cache: CacheFile): Buffer | undefined {
-  if (!trusted(cache.dir, "directory") || !trusted(cache.file, "file")) return undefined;
+  const folder = trustedFolders(cache);
+  if (!folder || !trusted(cache.file, "file")) return undefined;
   try {
+    // The folder's time says when this build's cache was last used (see writeCache); once a day is enough.
+    if (Date.now() - folder.mtimeMs > DAY_MS) utimesSync(cache.dir, new Date(), new Date());
     const file = readFileSync(cache.file);
     const data = file.subarray(4);
     return file.length > 4 && file.readUInt32LE(0) === crc32(data) ? data : undefined;
@@ -77,19 +84,29 @@ function readCache(cache: CacheFile): Buffer | undefined {
   }
 }
 
-/** Durable and atomic (written, synced, then renamed into place), private to the user; builds unused for a week go. */
+/** Folders of other builds unused for a week; anything else under the cache folder is not ours to remove. */
+function removeStaleBuilds(cache: CacheFile): void {
+  for (const entry of readdirSync(cache.root)) {
+    const path = join(cache.root, entry);
+    try {
+      if (path !== cache.dir && BUILD_FOLDER.test(entry) && Date.now() - lstatSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed meanwhile by another run.
+    }
+  }
+}
+
+/** Durable and atomic (written, synced, then renamed into place), private to the user. */
 function writeCache(cache: CacheFile, script: Script): void {
+  // Unique per write, so that a file left by a run that died cannot block the next ones.
+  const temporary = `${cache.file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
     mkdirSync(cache.dir, { recursive: true, mode: 0o700 });
-    if (!trusted(cache.dir, "directory")) return;
-    for (const entry of readdirSync(cache.root)) {
-      const path = join(cache.root, entry);
-      if (path !== cache.dir && Date.now() - lstatSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
-    }
+    if (!trustedFolders(cache)) return;
+    removeStaleBuilds(cache);
     const data = script.createCachedData();
     const checksum = Buffer.alloc(4);
     checksum.writeUInt32LE(crc32(data));
-    const temporary = `${cache.file}.${process.pid}`;
     // "wx": never through a file or link someone else put there.
     const fd = openSync(temporary, "wx", 0o600);
     try {
@@ -102,6 +119,11 @@ function writeCache(cache: CacheFile, script: Script): void {
     renameSync(temporary, cache.file);
   } catch {
     // Read-only home, full disk: the next run compiles again.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // There was no folder to write it in.
+    }
   }
 }
 

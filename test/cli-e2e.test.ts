@@ -125,13 +125,26 @@ describe("the built CLI", () => {
     // Another build's caches go once unused for a week; a recent one stays (two installs of two versions).
     const old = join(cacheDir(), "0123456789abcdef-1-2-3-v8-0-x64");
     const recent = join(cacheDir(), "fedcba9876543210-1-2-3-v8-0-x64");
-    mkdirSync(old);
-    mkdirSync(recent);
-    utimesSync(old, new Date(Date.now() - 8 * 24 * 3600 * 1000), new Date(Date.now() - 8 * 24 * 3600 * 1000));
+    const notOurs = join(cacheDir(), "my-notes");
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    for (const folder of [old, recent, notOurs]) mkdirSync(folder);
+    for (const folder of [old, notOurs]) utimesSync(folder, weekAgo, weekAgo);
     rmSync(cacheOf("init.bin"));
     expect(run(["init", join(home, "repo2"), "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"]).status).toBe(0);
     expect(readdirSync(cacheDir())).not.toContain("0123456789abcdef-1-2-3-v8-0-x64");
     expect(readdirSync(cacheDir())).toContain("fedcba9876543210-1-2-3-v8-0-x64");
+    expect(readdirSync(cacheDir())).toContain("my-notes");
+    // A file left by a run that died mid-write does not stop the next from writing.
+    rmSync(cacheOf("init.bin"));
+    writeFileSync(`${cacheOf("init.bin")}.1`, "left over");
+    expect(run(["init", join(home, "repo3"), "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"]).status).toBe(0);
+    expect(readFileSync(cacheOf("init.bin")).length).toBeGreaterThan(10_000);
+    // A cache folder others may write to is not used at all.
+    chmodSync(cacheDir(), 0o777);
+    rmSync(cacheOf("init.bin"));
+    expect(run(["init", join(home, "repo4"), "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"]).status).toBe(0);
+    expect(files()).not.toContain("init.bin");
+    chmodSync(cacheDir(), 0o700);
 
     const elsewhere = sandbox().root;
     expect(run(["--version"], { HOME: elsewhere, GITOPS_REDIS_COMPILE_CACHE: "0" }).stdout.trim()).toBe(VERSION);
