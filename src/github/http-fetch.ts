@@ -79,7 +79,9 @@ export class HttpResponse {
  * scheme fetch cannot speak (see resilience.ts).
  */
 const failed = (cause: unknown, permanent = false) => Object.assign(new TypeError("fetch failed", { cause }), permanent ? { permanent } : {});
-const untrusted = (error: unknown): boolean => /CERT/.test(String((error as { code?: unknown })?.code ?? ""));
+/** TLS failures a retry cannot mend: certificates Node does not trust (CERT_*, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...) and protocol mismatches. */
+const untrusted = (error: unknown): boolean =>
+  /CERT|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_/.test(String((error as { code?: unknown })?.code ?? ""));
 
 export async function httpFetch(input: string | URL, init: FetchInit = {}): Promise<HttpResponse> {
   let url = new URL(String(input));
@@ -110,6 +112,8 @@ function without(headers: Record<string, string>, names: string[]): Record<strin
 
 /** The body as sent, decoded when the server compressed it anyway (a proxy in front of GitHub Enterprise may). */
 function decode(body: Buffer, encoding: string | null): Buffer {
+  // A 204 or 304 has no body to decode, whatever its headers say.
+  if (body.length === 0) return body;
   switch (encoding?.trim().toLowerCase() ?? "identity") {
     case "identity":
     case "":

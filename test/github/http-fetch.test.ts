@@ -133,9 +133,11 @@ describe("httpFetch", () => {
       if (path === "/gzip") return response.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(text));
       if (path === "/br") return response.writeHead(200, { "content-encoding": "br" }).end(brotliCompressSync(text));
       if (path === "/deflate") return response.writeHead(200, { "content-encoding": "deflate" }).end(deflateSync(text));
+      if (path === "/empty") return response.writeHead(204, { "content-encoding": "gzip" }).end();
       response.writeHead(200, { "content-encoding": "zstd" }).end("??");
     });
     for (const path of ["/gzip", "/br", "/deflate"]) expect(await (await httpFetch(`${url}${path}`)).json()).toEqual({ message: "compressed" });
+    expect((await httpFetch(`${url}/empty`)).status).toBe(204);
     await expect(httpFetch(`${url}/zstd`)).rejects.toThrow("fetch failed");
   });
 
