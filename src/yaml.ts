@@ -1,4 +1,5 @@
 import { Document, parseAllDocuments, parseDocument, stringify, type YAMLError } from "yaml";
+import { UsageError } from "./errors.js";
 
 /** One serialization for every generated file, so the same input always gives the same bytes. */
 const STRINGIFY_OPTIONS = { lineWidth: 0, indent: 2, indentSeq: true } as const;
@@ -11,7 +12,12 @@ export function toYamlDocuments(values: readonly unknown[]): string {
   return values.map((value) => toYaml(value)).join("---\n");
 }
 
-export class YamlParseError extends Error {}
+/** A YAML file of the repository that does not parse: the user's to fix (exit 2). */
+export class YamlParseError extends UsageError {
+  constructor(message: string) {
+    super(message, { hint: "fix the YAML in that file, then re-run" });
+  }
+}
 
 /** The first error of a text, at its line and column (the parser reports an offset only, without prettyErrors). */
 function parseFailure(text: string, file: string, error: YAMLError): YamlParseError {

@@ -97,6 +97,23 @@ describe("add-env on real git", () => {
     expect(repoState(box.repo, box.remote)).toBe(before);
   });
 
+  it("a values file broken by hand stops set with its line and column (exit 2), nothing written", async () => {
+    const box = await initialized();
+    await box.cli(PROD);
+    merge(box, BRANCH);
+    const values = join(box.repo, "envs", "prod", "values.yaml");
+    writeFileSync(values, `${readFileSync(values, "utf8")}extra: [unclosed\n`);
+    git(box.repo, ["commit", "--quiet", "-am", "hand edit"], box.env);
+    git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
+    const before = repoState(box.repo, box.remote);
+
+    const result = await box.cli(["set", "prod", "--replicas", "3"]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: envs\/prod\/values\.yaml:\d+:\d+: .+\nhint: fix the YAML in that file, then re-run\n$/);
+    expect(repoState(box.repo, box.remote)).toBe(before);
+  });
+
   it("set changes only what it is told and keeps hand edits and comments", async () => {
     const box = await initialized();
     await box.cli(PROD);
