@@ -52,8 +52,8 @@ describe("the built CLI", () => {
   it("says in one line that git is missing when it is not on PATH", async () => {
     const box = sandbox();
     expect((await box.cli(["init", box.repo, "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"], box.root)).code).toBe(0);
-    for (const args of [["validate"], ["add-env", "dev", "--storage", "existing:nfs", "--no-push"]]) {
-      const result = spawnSync(process.execPath, [BIN, ...args], { cwd: box.repo, env: { PATH: "/nonexistent", HOME: box.root }, encoding: "utf8" });
+    for (const [args, cwd] of [[["validate"], box.repo], [["add-env", "dev", "--storage", "existing:nfs", "--no-push"], box.repo], [["add-env", "dev", "--storage", "existing:nfs"], box.root]] as const) {
+      const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { PATH: "/nonexistent", HOME: box.root }, encoding: "utf8" });
       expect([result.status, result.stderr]).toEqual([1, "error: git is not installed, or not on PATH\nhint: install git 2.31 or newer, then re-run\n"]);
     }
   });

@@ -166,7 +166,9 @@ async function buildBranch(
   }
   const elsewhere = tip && (await repo.otherWorktreeWith(branch));
   if (elsewhere) {
-    throw new ConflictError(`${branch} is checked out in the worktree ${elsewhere}`, { hint: `switch that worktree to another branch (or remove it), then re-run` });
+    throw new ConflictError(`${branch} is checked out in the worktree ${elsewhere}`, {
+      hint: "switch that worktree to another branch (or remove it; git worktree prune if its folder is gone), then re-run",
+    });
   }
   const checkedOut = (await repo.currentBranch()) === branch;
   if (checkedOut && (await repo.dirtyPaths()).length) {

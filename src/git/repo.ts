@@ -107,7 +107,9 @@ export class GitRepo {
     try {
       const top = await this.git.raw(["rev-parse", "--show-toplevel"]);
       return (await realpath(top)) === (await realpath(this.dir));
-    } catch {
+    } catch (error) {
+      // No git at all is not "not a repository" (see missingGit in cli.ts).
+      if (/\bspawn git ENOENT\b/.test(String(error))) throw error;
       return false;
     }
   }
