@@ -1,3 +1,4 @@
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { git, repoState, sandbox, treeAt } from "./support/repo.js";
@@ -31,6 +32,17 @@ describe("init", () => {
     const other = sandbox();
     const noRemote = await other.cli(["init", other.repo, "--repo-url", "https://github.com/acme/redis-gitops.git"], other.root);
     expect(noRemote.stdout).toContain("No push (no remote origin): add one with git remote add origin <url> && git push -u origin main");
+  });
+
+  it("counts a folder where a file goes, or a file where a folder goes, as in the way (exit 3, nothing written)", async () => {
+    const box = sandbox();
+    mkdirSync(join(box.repo, "README.md"), { recursive: true });
+    writeFileSync(join(box.repo, "README.md", "notes.txt"), "mine\n");
+    writeFileSync(join(box.repo, "values"), "a file\n");
+    const result = await box.cli(["init", box.repo, "--repo-url", "https://github.com/acme/redis-gitops.git"], box.root);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("error: refusing to overwrite files gitops-redis would generate: values/base.yaml, README.md");
+    expect(readdirSync(box.repo).sort()).toEqual(["README.md", "values"]);
   });
 
   it("re-running on an initialized repository changes nothing and says so", async () => {

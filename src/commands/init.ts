@@ -133,7 +133,11 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
   if (exists) {
     const foreign: string[] = [];
     for (const [path, content] of files) {
-      const present = await readFileIfExists(join(dir, path));
+      // A directory where the file goes, or a file where one of its folders goes, is in the way too.
+      const present = await readFileIfExists(join(dir, path)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "EISDIR" || error.code === "ENOTDIR") return null;
+        throw error;
+      });
       if (present !== undefined && present !== content) foreign.push(path);
     }
     if (foreign.length) {
