@@ -127,9 +127,12 @@ function writeCache(cache: CacheFile, script: Script): void {
   }
 }
 
-/** A run whose code is worth keeping: it did its work (help, previews and failed runs compile a part of a command). */
+/**
+ * A run whose code is worth keeping for its command: it did its work. Help, previews and failed runs compile a part of
+ * a command; the cache shared by --help, --version and the rest (see COMMANDS) takes any successful run.
+ */
 const worthCaching = (args: string[], code: number): boolean =>
-  code === 0 && !args.some((arg) => arg === "--help" || arg === "-h" || arg === "--dry-run") && args[0] !== "help";
+  code === 0 && (!COMMANDS.has(args[0] ?? "") || !args.some((arg) => arg === "--help" || arg === "-h" || arg === "--dry-run"));
 
 const args = process.argv.slice(2);
 const bundle = join(__dirname, "gitops-redis.cjs");

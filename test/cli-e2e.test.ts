@@ -84,7 +84,8 @@ describe("the built CLI", () => {
     let ours = "";
     const cacheOf = (name: string) => join(cacheDir(), ours, name);
 
-    expect(run(["--version"]).stdout.trim()).toBe(VERSION);
+    // --help writes the cache it shares with --version: nothing else uses it.
+    expect(run(["--help"]).status).toBe(0);
     [ours] = readdirSync(cacheDir()) as [string];
     expect(files()).toEqual(["other.bin"]);
     // Help, dry and failed runs compile a part of a command: they write nothing.
