@@ -79,9 +79,15 @@ export class HttpResponse {
  * scheme fetch cannot speak (see resilience.ts).
  */
 const failed = (cause: unknown, permanent = false) => Object.assign(new TypeError("fetch failed", { cause }), permanent ? { permanent } : {});
-/** TLS failures a retry cannot mend: certificates Node does not trust (CERT_*, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...) and protocol mismatches. */
-const untrusted = (error: unknown): boolean =>
-  /CERT|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_/.test(String((error as { code?: unknown })?.code ?? ""));
+/**
+ * TLS failures a retry cannot mend: a certificate Node does not trust (CERT_*, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...,
+ * ERR_TLS_CERT_ALTNAME_INVALID), and a protocol mismatch, which Node 20 reports as EPROTO with OpenSSL's reason.
+ */
+function untrusted(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (/CERT|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(String(code ?? ""))) return true;
+  return code === "EPROTO" && /wrong version number|unsupported protocol|alert protocol version|no protocols available/i.test(String(message ?? ""));
+}
 
 export async function httpFetch(input: string | URL, init: FetchInit = {}): Promise<HttpResponse> {
   let url = new URL(String(input));

@@ -155,6 +155,10 @@ describe("httpFetch", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const error = await httpFetch(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`).catch((e: TypeError) => e);
     expect(error).toMatchObject({ message: "fetch failed", permanent: true, cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } });
+    // https to a server that speaks plain HTTP: the same mismatch every time.
+    const plain = await serve((_seen, response) => response.end("plain"));
+    const mismatch = await httpFetch(plain.url.replace("http:", "https:")).catch((e: TypeError) => e);
+    expect(mismatch).toMatchObject({ message: "fetch failed", permanent: true, cause: { code: "EPROTO" } });
     // A refused connection may mend: no mark.
     const refused = await httpFetch("http://127.0.0.1:1/").catch((e: TypeError) => e);
     expect(refused).not.toHaveProperty("permanent");
