@@ -1,7 +1,8 @@
 /**
  * The bin (dist/cli.cjs; CommonJS, which starts faster than an ES module). It runs the bundle (dist/gitops-redis.cjs)
  * as a script compiled with V8's code cache, so a run does not parse and compile again the code the previous run of
- * the same command compiled: about 30 ms of an add-env. Node 22 does this itself (module.enableCompileCache); Node 20 only offers it to vm scripts.
+ * the same command compiled: about 30 ms of an add-env. Node 22 does this itself (module.enableCompileCache); Node 20
+ * only offers it to vm scripts.
  *
  * One cache per command and per build, Node version and CPU, in $XDG_CACHE_HOME/gitops-redis (~/.cache/gitops-redis),
  * written by the first successful run that finds none or finds it rejected. GITOPS_REDIS_COMPILE_CACHE=0 turns it
@@ -20,11 +21,14 @@ declare const BUNDLE_ID: string;
 
 /** Commands with a cache of their own; --help, --version and typos share one. */
 const COMMANDS = new Set(["init", "add-env", "set", "validate", "render"]);
-const DAY_MS = 24 * 3600 * 1000;
+const HOUR_MS = 3600 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 /** Another build's caches are removed once unused this long: two installs of different versions keep theirs. */
 const STALE_MS = 7 * DAY_MS;
-/** The folder of one build's caches (see cacheFile). */
-const BUILD_FOLDER = /^[0-9a-f]{16}-\d+-\d+-\d+-v8-/;
+/** The folder of one build's caches (see cacheFile; before 0.1.0 was released, `<id>-node<v8>-<arch>`). */
+const BUILD_FOLDER = /^[0-9a-f]{16}-(\d+-\d+-\d+-v8-|node)/;
+/** A cache file being written (see writeCache). */
+const LEFT_OVER = /\.bin\.\d+\.[0-9a-z]+$/;
 
 interface CacheFile {
   root: string;
@@ -75,7 +79,7 @@ function readCache(cache: CacheFile): Buffer | undefined {
   if (!folder || !trusted(cache.file, "file")) return undefined;
   try {
     // The folder's time says when this build's cache was last used (see writeCache); once a day is enough.
-    if (Date.now() - folder.mtimeMs > DAY_MS) utimesSync(cache.dir, new Date(), new Date());
+    if (Date.now() - folder.mtimeMs > DAY_MS) touch(cache.dir);
     const file = readFileSync(cache.file);
     const data = file.subarray(4);
     return file.length > 4 && file.readUInt32LE(0) === crc32(data) ? data : undefined;
@@ -84,14 +88,28 @@ function readCache(cache: CacheFile): Buffer | undefined {
   }
 }
 
-/** Folders of other builds unused for a week; anything else under the cache folder is not ours to remove. */
-function removeStaleBuilds(cache: CacheFile): void {
-  for (const entry of readdirSync(cache.root)) {
-    const path = join(cache.root, entry);
-    try {
-      if (path !== cache.dir && BUILD_FOLDER.test(entry) && Date.now() - lstatSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // Removed meanwhile by another run.
+function touch(path: string): void {
+  try {
+    utimesSync(path, new Date(), new Date());
+  } catch {
+    // A folder whose time cannot change (read-only, immutable) still holds a good cache.
+  }
+}
+
+/**
+ * Folders of other builds unused for a week, and files that runs which died mid-write left here an hour ago or more;
+ * anything else under the cache folder is not ours to remove.
+ */
+function removeStale(cache: CacheFile): void {
+  const old = (path: string, ms: number) => Date.now() - lstatSync(path).mtimeMs > ms;
+  for (const [folder, ours, ms] of [[cache.root, BUILD_FOLDER, STALE_MS], [cache.dir, LEFT_OVER, HOUR_MS]] as const) {
+    for (const entry of readdirSync(folder)) {
+      const path = join(folder, entry);
+      try {
+        if (path !== cache.dir && ours.test(entry) && old(path, ms)) rmSync(path, { recursive: true, force: true });
+      } catch {
+        // Removed meanwhile by another run.
+      }
     }
   }
 }
@@ -103,7 +121,7 @@ function writeCache(cache: CacheFile, script: Script): void {
   try {
     mkdirSync(cache.dir, { recursive: true, mode: 0o700 });
     if (!trustedFolders(cache)) return;
-    removeStaleBuilds(cache);
+    removeStale(cache);
     const data = script.createCachedData();
     const checksum = Buffer.alloc(4);
     checksum.writeUInt32LE(crc32(data));

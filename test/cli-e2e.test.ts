@@ -1,6 +1,6 @@
 /** The built bin (dist/cli.cjs, made by `npm run build` before the tests) run as a user runs it. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -52,10 +52,16 @@ describe("the built CLI", () => {
   it("says in one line that git is missing when it is not on PATH", async () => {
     const box = sandbox();
     expect((await box.cli(["init", box.repo, "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"], box.root)).code).toBe(0);
-    for (const [args, cwd] of [[["validate"], box.repo], [["add-env", "dev", "--storage", "existing:nfs", "--no-push"], box.repo], [["add-env", "dev", "--storage", "existing:nfs"], box.root]] as const) {
+    for (const [args, cwd] of [[["validate"], box.repo], [["add-env", "dev", "--storage", "existing:nfs", "--no-push"], box.repo], [["init", join(box.root, "new"), "--repo-url", "https://github.com/acme/redis-gitops.git"], box.root]] as const) {
       const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { PATH: "/nonexistent", HOME: box.root }, encoding: "utf8" });
       expect([result.status, result.stderr]).toEqual([1, "error: git is not installed, or not on PATH\nhint: install git 2.31 or newer, then re-run\n"]);
     }
+    // A folder that is no repository needs no git: validate reads it as it is.
+    const plain = join(box.root, "plain");
+    cpSync(box.repo, plain, { recursive: true, filter: (source) => !source.endsWith("/.git") });
+    const result = spawnSync(process.execPath, [BIN, "validate", plain], { env: { PATH: "/nonexistent", HOME: box.root }, encoding: "utf8" });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^0 errors/m);
   });
 
   it("exits 2 on an unknown flag and on bad input", () => {
@@ -135,11 +141,17 @@ describe("the built CLI", () => {
     expect(readdirSync(cacheDir())).not.toContain("0123456789abcdef-1-2-3-v8-0-x64");
     expect(readdirSync(cacheDir())).toContain("fedcba9876543210-1-2-3-v8-0-x64");
     expect(readdirSync(cacheDir())).toContain("my-notes");
-    // A file left by a run that died mid-write does not stop the next from writing.
+    // Files left by runs that died mid-write go once an hour old; a recent one may be another run's, writing now.
     rmSync(cacheOf("init.bin"));
-    writeFileSync(`${cacheOf("init.bin")}.1`, "left over");
+    const [deadRun, liveRun] = [`${cacheOf("init.bin")}.4242.abc123`, `${cacheOf("other.bin")}.4343.def456`];
+    writeFileSync(deadRun, "left over");
+    writeFileSync(liveRun, "being written");
+    utimesSync(deadRun, weekAgo, weekAgo);
     expect(run(["init", join(home, "repo3"), "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"]).status).toBe(0);
     expect(readFileSync(cacheOf("init.bin")).length).toBeGreaterThan(10_000);
+    expect(files()).not.toContain("init.bin.4242.abc123");
+    expect(files()).toContain("other.bin.4343.def456");
+    rmSync(liveRun);
     // A cache folder others may write to is not used at all.
     chmodSync(cacheDir(), 0o777);
     rmSync(cacheOf("init.bin"));

@@ -107,9 +107,8 @@ export class GitRepo {
     try {
       const top = await this.git.raw(["rev-parse", "--show-toplevel"]);
       return (await realpath(top)) === (await realpath(this.dir));
-    } catch (error) {
-      // No git at all is not "not a repository" (see missingGit in cli.ts).
-      if (/\bspawn git ENOENT\b/.test(String(error))) throw error;
+    } catch {
+      // Without git too: validate then reads the folder as it is.
       return false;
     }
   }
