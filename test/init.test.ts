@@ -41,8 +41,19 @@ describe("init", () => {
     writeFileSync(join(box.repo, "values"), "a file\n");
     const result = await box.cli(["init", box.repo, "--repo-url", "https://github.com/acme/redis-gitops.git"], box.root);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain("error: refusing to overwrite files gitops-redis would generate: values/base.yaml, README.md");
+    expect(result.stderr).toContain("error: refusing to overwrite files gitops-redis would generate: values, README.md");
     expect(readdirSync(box.repo).sort()).toEqual(["README.md", "values"]);
+
+    // In a repository too, a folder named gitops-redis.yaml is in the way, not a config.
+    const repo = sandbox();
+    git(repo.root, ["init", "--quiet", "--initial-branch=main", repo.repo], repo.env);
+    mkdirSync(join(repo.repo, "gitops-redis.yaml"));
+    writeFileSync(join(repo.repo, "gitops-redis.yaml", "x"), "");
+    git(repo.repo, ["add", "-A"], repo.env);
+    git(repo.repo, ["commit", "--quiet", "-m", "folder"], repo.env);
+    const inRepo = await repo.cli(["init", repo.repo, "--repo-url", "https://github.com/acme/redis-gitops.git"], repo.root);
+    expect(inRepo.code, inRepo.stderr).toBe(3);
+    expect(inRepo.stderr).toContain("error: refusing to overwrite files gitops-redis would generate: gitops-redis.yaml");
   });
 
   it("re-running on an initialized repository changes nothing and says so", async () => {

@@ -88,7 +88,9 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
   const { out } = ctx;
   const isRepo = exists && (await repo.isRepoRoot());
 
-  const existingConfig = isRepo ? await readFileIfExists(join(dir, CONFIG_FILE)) : undefined;
+  const found = isRepo ? await whatIsAt(dir, CONFIG_FILE) : undefined;
+  // Something other than a file there is in the way, as the check below says.
+  const existingConfig = typeof found === "string" ? found : undefined;
   if (existingConfig !== undefined) {
     refuseChanges(existingConfig, options);
     out.info(`${dir} is already a gitops-redis repository (${CONFIG_FILE} exists); nothing to change.`);
@@ -133,12 +135,9 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
   if (exists) {
     const foreign: string[] = [];
     for (const [path, content] of files) {
-      // A directory where the file goes, or a file where one of its folders goes, is in the way too.
-      const present = await readFileIfExists(join(dir, path)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "EISDIR" || error.code === "ENOTDIR") return null;
-        throw error;
-      });
-      if (present !== undefined && present !== content) foreign.push(path);
+      const present = await whatIsAt(dir, path);
+      const blocked = typeof present === "object" ? present.inTheWay : present !== undefined && present !== content ? path : undefined;
+      if (blocked !== undefined && !foreign.includes(blocked)) foreign.push(blocked);
     }
     if (foreign.length) {
       throw new ConflictError(`refusing to overwrite files gitops-redis would generate: ${foreign.join(", ")}`, {
@@ -171,6 +170,26 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
   for (const path of files.keys()) out.info(`  + ${path}`);
   await report(out, await pushIfRemote(repo, options, ctx), options.defaultBranch, bootstrapHint(config));
   out.json({ action: "created", dir, branch: options.defaultBranch, commit, files: [...files.keys()] });
+}
+
+/**
+ * The file at `path`: its text, undefined when nothing is there, or what is in the way of writing it (a folder there,
+ * or a file where one of its folders goes).
+ */
+async function whatIsAt(dir: string, path: string): Promise<string | undefined | { inTheWay: string }> {
+  try {
+    return await readFileIfExists(join(dir, path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") return { inTheWay: path };
+    if (code !== "ENOTDIR") throw error;
+    const parts = path.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const ancestor = parts.slice(0, i).join("/");
+      if ((await stat(join(dir, ancestor)).catch(() => undefined))?.isFile()) return { inTheWay: ancestor };
+    }
+    return { inTheWay: path };
+  }
 }
 
 type PushOutcome = "pushed" | "no-push" | "no-remote";

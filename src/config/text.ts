@@ -10,7 +10,7 @@ export function configFromText(text: string, hint?: string): RepoConfig {
   try {
     raw = readYaml(text, CONFIG_FILE);
   } catch (error) {
-    if (error instanceof YamlParseError) throw new UsageError(error.message, { hint });
+    if (error instanceof YamlParseError) throw new UsageError(error.message, { hint: hint ?? error.hint });
     throw error;
   }
   const { config, problems } = parseConfig(raw);
