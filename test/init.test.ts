@@ -56,6 +56,18 @@ describe("init", () => {
     expect(inRepo.stderr).toContain("error: refusing to overwrite files gitops-redis would generate: gitops-redis.yaml");
   });
 
+  it("re-running with a --remote the repository does not have is refused, saying how to add it (exit 3)", async () => {
+    const box = sandbox();
+    expect((await box.cli(["init", box.repo, "--repo-url", "https://github.com/acme/redis-gitops.git"], box.root)).code).toBe(0);
+    const again = await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toBe(
+      `error: already a gitops-redis repository; init does not change it: --remote ${box.remoteUrl} (it has no remote origin)\nhint: add it yourself: git remote add origin ${box.remoteUrl} && git push -u origin main\n`,
+    );
+    git(box.repo, ["remote", "add", "origin", box.remoteUrl], box.env);
+    expect((await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root)).code).toBe(0);
+  });
+
   it("re-running on an initialized repository changes nothing and says so", async () => {
     const box = sandbox();
     await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root);

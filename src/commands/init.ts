@@ -93,6 +93,7 @@ async function initRepository(repo: GitRepo, dir: string, exists: boolean, optio
   const existingConfig = typeof found === "string" ? found : undefined;
   if (existingConfig !== undefined) {
     refuseChanges(existingConfig, options);
+    await refuseRemote(repo, options, defaultBranchOf(existingConfig) ?? "main");
     out.info(`${dir} is already a gitops-redis repository (${CONFIG_FILE} exists); nothing to change.`);
     out.info("Next: gitops-redis add-env <name> --storage <kind> ...");
     const branch = defaultBranchOf(existingConfig) ?? (await repo.currentBranch()) ?? null;
@@ -222,6 +223,17 @@ function slugFromUrl(repoUrl: string, apiUrl: string): string {
  * init does not change a repository it initialized before: a flag that disagrees with gitops-redis.yaml is refused
  * rather than ignored (re-running with the same flags, or none, stays a no-op).
  */
+/** --remote on an initialized repository: origin must already be that remote, since init changes nothing there. */
+async function refuseRemote(repo: GitRepo, options: InitOptions, branch: string): Promise<void> {
+  if (options.remote === undefined) return;
+  const origin = await repo.remoteUrl(REMOTE);
+  if (origin === options.remote) return;
+  const has = origin === undefined ? "it has no remote origin" : `its origin is ${origin}`;
+  throw new ConflictError(`already a gitops-redis repository; init does not change it: --remote ${options.remote} (${has})`, {
+    hint: origin === undefined ? `add it yourself: git remote add ${REMOTE} ${options.remote} && git push -u ${REMOTE} ${branch}` : `change it yourself: git remote set-url ${REMOTE} ${options.remote}`,
+  });
+}
+
 function refuseChanges(configText: string, options: InitOptions): void {
   const config = configFromText(configText);
   const current: Record<string, string | undefined> = {
