@@ -97,6 +97,21 @@ describe("add-env on real git", () => {
     expect(repoState(box.repo, box.remote)).toBe(before);
   });
 
+  it("a file of the user's where an environment's folder goes stops the run and its dry run alike (exit 3)", async () => {
+    const box = await initialized();
+    writeFileSync(join(box.repo, "envs"), "notes\n");
+    git(box.repo, ["add", "envs"], box.env);
+    git(box.repo, ["commit", "--quiet", "-m", "notes"], box.env);
+    git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
+    const before = repoState(box.repo, box.remote);
+    for (const extra of [["--dry-run"], []]) {
+      const result = await box.cli([...PROD, ...extra]);
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toMatch(/^error: cannot write envs: [0-9a-f]{12} has a file there, which gitops-redis would have to replace\n/);
+    }
+    expect(repoState(box.repo, box.remote)).toBe(before);
+  });
+
   it("a values file broken by hand stops set with its line and column (exit 2), nothing written", async () => {
     const box = await initialized();
     await box.cli(PROD);

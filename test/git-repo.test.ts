@@ -187,6 +187,11 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
       message: expect.stringMatching(/^cannot write argocd\/environments\/dev\.yaml: [0-9a-f]{12} has a directory there/),
       exitCode: 3,
     });
+    // A dry run meets the same refusal, with nothing written.
+    const objects = git(dir, ["count-objects"]);
+    await expect(repo.checkPaths(head, new Map([["envs/dev/values.yaml", "a: 1\n"]]))).rejects.toThrow(/^cannot write envs: /);
+    await expect(repo.checkPaths(head, new Map([["other/values.yaml", "a: 1\n"]]))).resolves.toBeUndefined();
+    expect(git(dir, ["count-objects"])).toBe(objects);
     // Deleting what is in the way first is a change like any other.
     const toDirectory = await conflict([["envs", null], ["envs/dev/values.yaml", "a: 1\n"]]);
     expect(git(dir, ["ls-tree", "-r", "--name-only", toDirectory!.commit]).split("\n")).toEqual(["argocd/environments/dev.yaml/notes.txt", "envs/dev/values.yaml"]);

@@ -217,6 +217,7 @@ export async function changeEnvironment(
     const current = await loaded.repo.readFiles(loaded.base, environmentInputPaths(config, spec));
     const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [name]: spec } };
     const changes = planEnvironmentFiles(nextConfig, spec, current);
+    await loaded.repo.checkPaths(loaded.base, changes);
     out.info(`Dry run: ${action} ${name} (${describeEnvironment(spec)}) would commit on ${branch}:`);
     out.info(`  ${message}`);
     out.info(changes.size ? formatDiff(current, changes) : "  (no file would change)");

@@ -283,6 +283,12 @@ export class GitRepo {
     }
   }
 
+  /** The PathConflict a commitOnto of `changes` would meet (a dry run's check), without writing any object. */
+  async checkPaths(parent: string, changes: ReadonlyMap<string, string | null>): Promise<void> {
+    const pending = new Map([...changes].map(([path, content]) => [path, content === null ? null : "pending"]));
+    await writeTrees((spec) => this.objects.read(spec), async () => "pending", parent, pending);
+  }
+
   private async hashBlobs(scratch: string, contents: readonly string[]): Promise<string[]> {
     if (contents.length === 0) return [];
     await mkdir(join(scratch, "blobs"), { recursive: true });
