@@ -109,6 +109,19 @@ describe("a second set before the first is merged", () => {
     expect(both.stderr).not.toContain("also changed");
   });
 
+  it("a set back to the default branch's settings says the unmerged one still changes the environment", async () => {
+    const box = await merged(["--replicas", "2"]);
+    expect((await box.cli(["set", "db", "--replicas", "4", "--no-push"])).code).toBe(0);
+    const back = await box.cli(["set", "db", "--replicas", "2", "--no-push"]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain("already has these settings; nothing to change");
+    expect(back.stderr).toContain("warning: the unmerged gitops-redis/set-db still changes db; to drop that change, close its pull request and delete the branch");
+    // Once merged, there is nothing pending to speak of.
+    git(box.repo, ["merge", "--quiet", "--ff-only", "gitops-redis/set-db"], box.env);
+    const same = await box.cli(["set", "db", "--replicas", "4", "--no-push"]);
+    expect(same.stderr).not.toContain("still changes");
+  });
+
   it("refuses to move the branch under another worktree that has it checked out", async () => {
     const box = await merged(["--replicas", "2"]);
     expect((await box.cli(["set", "db", "--replicas", "4", "--no-push"])).code).toBe(0);

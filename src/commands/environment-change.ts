@@ -230,6 +230,11 @@ export async function changeEnvironment(
   let built = await buildBranch(loaded, spec, branch, message);
   if (!built) {
     out.info(`Environment ${name} on ${config.defaultBranch} already has these settings; nothing to change.`);
+    // A set back to the default branch's settings leaves an earlier, unmerged set as it is: say so.
+    const pending = (await repo.resolve(`refs/heads/${branch}`)) ?? (loaded.access ? await repo.resolve(trackingRef(branch)) : undefined);
+    if (pending && !(await repo.isAncestor(pending, loaded.base))) {
+      out.warn(`the unmerged ${branch} still changes ${name}; to drop that change, close its pull request and delete the branch`);
+    }
     out.json({ action: "unchanged", env: name, branch: null, commit: null, files: [], pr: null });
     return;
   }
