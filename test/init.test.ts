@@ -66,6 +66,13 @@ describe("init", () => {
     );
     git(box.repo, ["remote", "add", "origin", box.remoteUrl], box.env);
     expect((await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root)).code).toBe(0);
+    // The same remote spelled otherwise: a final slash, or the name url.<base>.insteadOf rewrites.
+    expect((await box.cli(["init", box.repo, "--remote", `${box.remoteUrl}/`], box.root)).code).toBe(0);
+    git(box.repo, ["config", `url.${box.remoteUrl.replace(/[^/]*$/, "")}.insteadOf`, "https://git.example.com/"], box.env);
+    git(box.repo, ["remote", "set-url", "origin", `https://git.example.com/${box.remoteUrl.replace(/^.*\//, "")}`], box.env);
+    const alias = git(box.repo, ["config", "--get", "remote.origin.url"], box.env);
+    expect((await box.cli(["init", box.repo, "--remote", alias], box.root)).code).toBe(0);
+    expect((await box.cli(["init", box.repo, "--remote", "https://elsewhere.example.com/x.git"], box.root)).code).toBe(3);
   });
 
   it("re-running on an initialized repository changes nothing and says so", async () => {

@@ -219,21 +219,26 @@ function slugFromUrl(repoUrl: string, apiUrl: string): string {
   return `${remote.owner}/${remote.repo}`;
 }
 
-/**
- * init does not change a repository it initialized before: a flag that disagrees with gitops-redis.yaml is refused
- * rather than ignored (re-running with the same flags, or none, stays a no-op).
- */
+/** One spelling of a git URL for comparing: no final `/` or `.git`. */
+const spelling = (url: string): string => url.trim().replace(/\/+$/, "").replace(/\.git$/, "");
+
 /** --remote on an initialized repository: origin must already be that remote, since init changes nothing there. */
 async function refuseRemote(repo: GitRepo, options: InitOptions, branch: string): Promise<void> {
   if (options.remote === undefined) return;
-  const origin = await repo.remoteUrl(REMOTE);
-  if (origin === options.remote) return;
+  // The same remote, however spelled: as configured or as insteadOf rewrites it, with or without a final / or .git.
+  const same = (url: string | undefined) => url !== undefined && spelling(url) === spelling(options.remote!);
+  const [configured, origin] = await Promise.all([repo.configuredRemoteUrl(REMOTE), repo.remoteUrl(REMOTE)]);
+  if (same(configured) || same(origin)) return;
   const has = origin === undefined ? "it has no remote origin" : `its origin is ${origin}`;
   throw new ConflictError(`already a gitops-redis repository; init does not change it: --remote ${options.remote} (${has})`, {
     hint: origin === undefined ? `add it yourself: git remote add ${REMOTE} ${options.remote} && git push -u ${REMOTE} ${branch}` : `change it yourself: git remote set-url ${REMOTE} ${options.remote}`,
   });
 }
 
+/**
+ * init does not change a repository it initialized before: a flag that disagrees with gitops-redis.yaml is refused
+ * rather than ignored (re-running with the same flags, or none, stays a no-op).
+ */
 function refuseChanges(configText: string, options: InitOptions): void {
   const config = configFromText(configText);
   const current: Record<string, string | undefined> = {
