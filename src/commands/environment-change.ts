@@ -231,9 +231,8 @@ export async function changeEnvironment(
   if (!built) {
     out.info(`Environment ${name} on ${config.defaultBranch} already has these settings; nothing to change.`);
     // A set back to the default branch's settings leaves an earlier, unmerged set as it is: say so.
-    const pending = (await repo.resolve(`refs/heads/${branch}`)) ?? (loaded.access ? await repo.resolve(trackingRef(branch)) : undefined);
-    if (pending && !(await repo.isAncestor(pending, loaded.base))) {
-      out.warn(`the unmerged ${branch} still changes ${name}; to drop that change, close its pull request and delete the branch`);
+    if (action === "set" && (await earlierSetPending(loaded, branch, spec))) {
+      out.warn(`the unmerged ${branch} still changes ${name}; to drop that change, delete the branch (and close its pull request)`);
     }
     out.json({ action: "unchanged", env: name, branch: null, commit: null, files: [], pr: null });
     return;
@@ -311,6 +310,26 @@ async function droppedSettings(loaded: LoadedRepo, replaced: string, spec: Envir
   };
   const [base, old, now] = [flat(before), flat(earlier), flat(spec)];
   return [...old.keys()].filter((key) => old.get(key) !== base.get(key) && now.get(key) === base.get(key));
+}
+
+/**
+ * Whether the branch of an earlier `set` (here or on origin) gives the environment other settings than `spec`, which
+ * the default branch has: a merged one (squashed too) gives the same, a branch deleted on origin is pruned by the fetch.
+ */
+async function earlierSetPending(loaded: LoadedRepo, branch: string, spec: EnvironmentSpec): Promise<boolean> {
+  const { repo, access } = loaded;
+  for (const ref of [`refs/heads/${branch}`, ...(access ? [trackingRef(branch)] : [])] as const) {
+    const tip = await repo.resolve(ref);
+    const text = tip && (await repo.readFile(tip, CONFIG_FILE));
+    if (!text) continue;
+    try {
+      const theirs = configFromText(text).environments[spec.name];
+      if (theirs && !sameSettings(theirs, spec)) return true;
+    } catch {
+      // A branch whose config does not parse says nothing about this environment.
+    }
+  }
+  return false;
 }
 
 /** A promise awaited later: until then its failure must not count as unhandled. */

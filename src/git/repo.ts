@@ -335,6 +335,15 @@ export class GitRepo {
     }
   }
 
+  /** The remote's URL as configured, before url.<base>.insteadOf rewrites it (remoteUrl gives the rewritten one). */
+  async configuredRemoteUrl(remote: string): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(["config", "--get", `remote.${remote}.url`])) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async addRemote(remote: string, url: string): Promise<void> {
     await this.git.raw(["remote", "add", remote, url]);
   }
@@ -347,7 +356,8 @@ export class GitRepo {
       this.remotesMoved = true;
       // A narrow fetch of a few refs: no forced-update report (output is quiet) and no auto maintenance, which is
       // left to the user's own git commands; each would cost a run time for nothing it uses.
-      const quiet = ["--quiet", "--no-tags", "--no-write-fetch-head", "--no-show-forced-updates", "--no-auto-maintenance"];
+      // --prune: a branch deleted on the remote (a merged or closed pull request's) leaves no remote-tracking ref.
+      const quiet = ["--quiet", "--prune", "--no-tags", "--no-write-fetch-head", "--no-show-forced-updates", "--no-auto-maintenance"];
       await this.run(["fetch", ...quiet, remote, ...refspecs], { GIT_TERMINAL_PROMPT: "0", ...env });
       return true;
     } catch {
