@@ -295,14 +295,8 @@ export async function changeEnvironment(
  * them: `set` starts from the default branch, so a second `set` before the first is merged drops the first's changes.
  */
 async function droppedSettings(loaded: LoadedRepo, replaced: string, spec: EnvironmentSpec): Promise<string[]> {
-  const text = await loaded.repo.readFile(replaced, CONFIG_FILE);
   const before = loaded.config.environments[spec.name];
-  let earlier: EnvironmentSpec | undefined;
-  try {
-    earlier = text === undefined ? undefined : configFromText(text).environments[spec.name];
-  } catch {
-    return [];
-  }
+  const earlier = await environmentAt(loaded.repo, replaced, spec.name);
   if (!earlier || !before) return [];
   const flat = (env: EnvironmentSpec) => {
     const leaves = leafValues(environmentToData({ ...env, preset: undefined }));
@@ -320,16 +314,20 @@ async function earlierSetPending(loaded: LoadedRepo, branch: string, spec: Envir
   const { repo, access } = loaded;
   for (const ref of [`refs/heads/${branch}`, ...(access ? [trackingRef(branch)] : [])] as const) {
     const tip = await repo.resolve(ref);
-    const text = tip && (await repo.readFile(tip, CONFIG_FILE));
-    if (!text) continue;
-    try {
-      const theirs = configFromText(text).environments[spec.name];
-      if (theirs && !sameSettings(theirs, spec)) return true;
-    } catch {
-      // A branch whose config does not parse says nothing about this environment.
-    }
+    const theirs = tip && (await environmentAt(repo, tip, spec.name));
+    if (theirs && !sameSettings(theirs, spec)) return true;
   }
   return false;
+}
+
+/** The environment as gitops-redis.yaml at `commit` has it; undefined when it has none or does not parse there. */
+async function environmentAt(repo: GitRepo, commit: string, name: string): Promise<EnvironmentSpec | undefined> {
+  const text = await repo.readFile(commit, CONFIG_FILE);
+  try {
+    return text === undefined ? undefined : configFromText(text).environments[name];
+  } catch {
+    return undefined;
+  }
 }
 
 /** A promise awaited later: until then its failure must not count as unhandled. */

@@ -151,8 +151,13 @@ export class GitRepo {
   async currentBranch(): Promise<string | undefined> {
     const head = (await this.refs()).head;
     if (head) return head.replace(/^refs\/heads\//, "");
+    return this.answer(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  }
+
+  /** What a git query prints; undefined when it prints nothing or fails (a missing key, ref or remote). */
+  private async answer(args: string[]): Promise<string | undefined> {
     try {
-      return (await this.git.raw(["symbolic-ref", "--quiet", "--short", "HEAD"])) || undefined;
+      return (await this.git.raw(args)) || undefined;
     } catch {
       return undefined;
     }
@@ -245,13 +250,7 @@ export class GitRepo {
 
   private async identity(): Promise<Record<string, string>> {
     if (this.identityEnv) return this.identityEnv;
-    const get = async (key: string) => {
-      try {
-        return await this.git.raw(["config", "--get", key]);
-      } catch {
-        return "";
-      }
-    };
+    const get = (key: string) => this.answer(["config", "--get", key]);
     const name = this.baseEnv.GIT_AUTHOR_NAME || (await get("user.name")) || FALLBACK_IDENTITY.name;
     const email = this.baseEnv.GIT_AUTHOR_EMAIL || (await get("user.email")) || FALLBACK_IDENTITY.email;
     this.identityEnv = {
@@ -327,21 +326,13 @@ export class GitRepo {
     await this.git.raw(["reset", "--quiet", "--hard", "HEAD"]);
   }
 
-  async remoteUrl(remote: string): Promise<string | undefined> {
-    try {
-      return (await this.git.raw(["remote", "get-url", remote])) || undefined;
-    } catch {
-      return undefined;
-    }
+  remoteUrl(remote: string): Promise<string | undefined> {
+    return this.answer(["remote", "get-url", remote]);
   }
 
   /** The remote's URL as configured, before url.<base>.insteadOf rewrites it (remoteUrl gives the rewritten one). */
-  async configuredRemoteUrl(remote: string): Promise<string | undefined> {
-    try {
-      return (await this.git.raw(["config", "--get", `remote.${remote}.url`])) || undefined;
-    } catch {
-      return undefined;
-    }
+  configuredRemoteUrl(remote: string): Promise<string | undefined> {
+    return this.answer(["config", "--get", `remote.${remote}.url`]);
   }
 
   async addRemote(remote: string, url: string): Promise<void> {
