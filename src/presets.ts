@@ -10,8 +10,15 @@ export interface Preset {
 
 export { presetNames } from "./assets.js";
 
+const parsed = new Map<string, Record<string, unknown>>();
+
+/** A fresh copy each call (callers may change it); the file is read and parsed once per run. */
 export function loadPreset(name: string): Preset {
-  const values = parse(readAsset("environments", `${name}.yaml`)) as Record<string, unknown>;
-  const { description, ...rest } = values;
+  let values = parsed.get(name);
+  if (!values) {
+    values = parse(readAsset("environments", `${name}.yaml`)) as Record<string, unknown>;
+    parsed.set(name, values);
+  }
+  const { description, ...rest } = structuredClone(values);
   return { name, description: String(description ?? ""), values: rest };
 }

@@ -82,6 +82,34 @@ describe("add-env on real git", () => {
     expect(git(box.repo, ["show", `${BRANCH}:envs/prod/values.yaml`], box.env)).toContain('redis: "31380"');
   });
 
+  it("plans on origin's main as the fetch finds it, not as the last fetch left it", async () => {
+    const box = await initialized();
+    // A colleague merges environments from a clone of their own; here main and origin/main stay as they were.
+    const clone = join(box.root, "colleague");
+    git(box.root, ["clone", "--quiet", box.remoteUrl, clone], box.env);
+    const colleagueMerges = async (env: string, port: number): Promise<string> => {
+      const added = await box.cli(["add-env", env, "--storage", "existing:nfs", "--expose", `nodeport:${port}`, "--no-push"], clone);
+      expect(added.code, added.stderr).toBe(0);
+      merge({ ...box, repo: clone }, `gitops-redis/add-env-${env}`);
+      return git(clone, ["rev-parse", "main"], box.env);
+    };
+
+    const withDev = await colleagueMerges("dev", 31379);
+    const prod = await box.cli([...PROD.slice(0, -1), "nodeport:31380"]);
+    expect(prod.code, prod.stderr).toBe(0);
+    expect(git(box.repo, ["rev-parse", `${BRANCH}^`], box.env)).toBe(withDev);
+    expect(git(box.repo, ["show", `${BRANCH}:gitops-redis.yaml`], box.env)).toMatch(/dev:[\s\S]*prod:/);
+
+    // The fetched main's environments are what a new one is checked against.
+    await colleagueMerges("qa", 31390);
+    const trackingOf = (state: string) => state.replace(/^refs\/remotes\/origin\/main .*$/m, "");
+    const before = repoState(box.repo, box.remote);
+    const clash = await box.cli(["add-env", "edge", "--storage", "existing:nfs", "--expose", "nodeport:31390"]);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/31390.*qa|qa.*31390/);
+    expect(trackingOf(repoState(box.repo, box.remote))).toBe(trackingOf(before));
+  });
+
   it("after the merge: same settings is a no-op, other settings stop with a conflict naming set", async () => {
     const box = await initialized();
     await box.cli(PROD);

@@ -3,7 +3,7 @@
  * branch -> push -> pull request. Every input check runs before the first write.
  */
 import { ConflictError, RemoteError, UsageError } from "../errors.js";
-import { GitRepo, PushRejected } from "../git/repo.js";
+import { GitRepo, PushRejected, type CommitResult } from "../git/repo.js";
 import { resolveToken } from "../github/repo-ref.js";
 import { CONFIG_FILE, branchFor } from "../layout.js";
 import { CONTROLLER_TITLES, type EnvironmentSpec, type RepoConfig } from "../model.js";
@@ -75,6 +75,7 @@ export async function loadRepository(
   ctx: CommandContext,
   options: { online: boolean },
   start: Promise<RepositoryStart> = startRepository(repo, ctx),
+  ahead?: BuiltAhead,
 ): Promise<LoadedRepo> {
   const { isRoot, access, current, headConfig, fetching } = await start;
   if (!isRoot) {
@@ -93,12 +94,17 @@ export async function loadRepository(
     ctx,
     defaultBranch,
   );
-  const text = !base ? undefined : base === (current && (await repo.resolve(`refs/heads/${current}`))) ? headConfig : await repo.readFile(base, CONFIG_FILE);
-  if (!base || text === undefined) {
+  const config = base && (ahead?.base === base ? ahead.config : await configAt(repo, base, current, headConfig));
+  if (!base || !config) {
     throw new UsageError(`${CONFIG_FILE} not found on the default branch ${defaultBranch}`, { hint: "run gitops-redis init first" });
   }
-  const config = configFromText(text);
   return { repo, config, base, access, online };
+}
+
+/** gitops-redis.yaml at `base`, parsed; HEAD's copy, already read, when `base` is the checked-out branch's tip. */
+async function configAt(repo: GitRepo, base: string, current: string | undefined, headConfig: string | undefined): Promise<RepoConfig | undefined> {
+  const text = base === (current && (await repo.resolve(`refs/heads/${current}`))) ? headConfig : await repo.readFile(base, CONFIG_FILE);
+  return text === undefined ? undefined : configFromText(text);
 }
 
 const sameSettings = (a: EnvironmentSpec, b: EnvironmentSpec): boolean =>
@@ -152,15 +158,14 @@ async function buildBranch(
   spec: EnvironmentSpec,
   branch: string,
   message: string,
+  ahead?: Promise<BuiltAhead | undefined>,
 ): Promise<BuiltChange | undefined> {
   const { repo, config, base } = loaded;
-  const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [spec.name]: spec } };
-  const current = await repo.readFiles(base, environmentInputPaths(config, spec));
-  const changes = planEnvironmentFiles(nextConfig, spec, current);
-  if (changes.size === 0) return undefined;
-  const tip = await repo.resolve(`refs/heads/${branch}`);
-  const built = await repo.commitOnto({ parent: base, changes, message });
+  const early = await ahead?.catch(() => undefined);
+  // Same base, so the same config (loadRepository took the early one's), spec and plan.
+  const { current, changes, built } = early?.base === base ? early : await commitChange(repo, config, base, spec, message);
   if (!built) return undefined;
+  const tip = await repo.resolve(`refs/heads/${branch}`);
   if (tip && (await repo.treeOf(tip)) === built.tree && (await repo.resolve(`${tip}^`)) === base) {
     return { commit: tip, result: "unchanged", changes, current };
   }
@@ -179,6 +184,55 @@ async function buildBranch(
   return { commit: built.commit, result: tip ? "updated" : "created", changes, current, replaced: tip };
 }
 
+interface PlannedCommit {
+  current: Map<string, string>;
+  changes: Map<string, string | null>;
+  /** Undefined when the plan changes nothing. */
+  built: CommitResult | undefined;
+}
+
+/** The plan of `spec` on `base`, committed (objects only: no ref moves). */
+async function commitChange(repo: GitRepo, config: RepoConfig, base: string, spec: EnvironmentSpec, message: string): Promise<PlannedCommit> {
+  const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [spec.name]: spec } };
+  const current = await repo.readFiles(base, environmentInputPaths(config, spec));
+  const changes = planEnvironmentFiles(nextConfig, spec, current);
+  const built = changes.size === 0 ? undefined : await repo.commitOnto({ parent: base, changes, message });
+  return { current, changes, built };
+}
+
+/** A commit made while the fetch runs, on the default branch as it was before: kept if the fetch did not move it. */
+interface BuiltAhead extends PlannedCommit {
+  base: string;
+  config: RepoConfig;
+}
+
+/**
+ * Plans and commits (objects only) on the default branch as the refs had it before the fetch, while the fetch runs:
+ * usually the fetch brings nothing new and the run goes on from here, not from the fetch's end. Only the plain case
+ * (the local default branch and origin's agree, or there is only one of them) is tried; any other case, and any
+ * failure, is left to the normal path, which reports it. Writes nothing a user sees: objects no ref points at.
+ */
+async function buildAhead(
+  repo: GitRepo,
+  start: Promise<RepositoryStart>,
+  action: ChangeAction,
+  name: string,
+  options: ChangeOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<BuiltAhead | undefined> {
+  const { isRoot, access, current, headConfig } = await start;
+  if (!isRoot || !access) return undefined;
+  const defaultBranch = defaultBranchOf(headConfig) ?? current ?? "main";
+  const [local, remote] = await Promise.all([repo.refCommitAtStart(`refs/heads/${defaultBranch}`), repo.refCommitAtStart(trackingRef(defaultBranch))]);
+  const base = local && remote && local !== remote ? undefined : (local ?? remote);
+  const config = base && (await configAt(repo, base, current, headConfig));
+  if (!base || !config || (action === "add-env" && config.environments[name])) return undefined;
+  // Both throw on input the normal path rejects before writing anything.
+  const spec = resolveSpec(action, name, options, config);
+  gitHubTarget(config, access.url, options.apiUrl, env);
+  return { base, config, ...(await commitChange(repo, config, base, spec, commitMessage(action, spec))) };
+}
+
 /** add-env and set once `start` (see add-env.ts) has begun reading `repo`; the caller closes `repo`. */
 export async function changeEnvironment(
   repo: GitRepo,
@@ -191,8 +245,9 @@ export async function changeEnvironment(
   const { out } = ctx;
   const online = options.push !== false && !options.dryRun;
   const token = resolveToken(ctx.env);
+  const ahead = online ? guarded(buildAhead(repo, start, action, name, options, ctx.env)) : undefined;
   const prModules = online && token ? loadPullRequestModules() : undefined;
-  let loaded = await loadRepository(repo, ctx, { online }, start);
+  let loaded = await loadRepository(repo, ctx, { online }, start, await ahead?.catch(() => undefined));
   const { config } = loaded;
   const spec = resolveSpec(action, name, options, config);
   // Checked before anything is written: the API URL can come from the environment or the config.
@@ -227,7 +282,7 @@ export async function changeEnvironment(
     return;
   }
 
-  let built = await buildBranch(loaded, spec, branch, message);
+  let built = await buildBranch(loaded, spec, branch, message, ahead);
   if (!built) {
     out.info(`Environment ${name} on ${config.defaultBranch} already has these settings; nothing to change.`);
     // A set back to the default branch's settings leaves an earlier, unmerged set as it is: say so.

@@ -22,7 +22,7 @@ export async function remoteAccess(repo: GitRepo, ctx: CommandContext): Promise<
   return { url, env: (token && tokenPushEnv(url, token, ctx.env)) || {} };
 }
 
-export const trackingRef = (branch: string): string => `refs/remotes/${REMOTE}/${branch}`;
+export const trackingRef = (branch: string): `refs/${string}` => `refs/remotes/${REMOTE}/${branch}`;
 
 /** Brings origin's default branch and our branches up to date in refs/remotes; false when offline. */
 export function fetchRemote(repo: GitRepo, access: RemoteAccess, defaultBranch: string): Promise<boolean> {

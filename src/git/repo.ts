@@ -143,6 +143,14 @@ export class GitRepo {
     return (await this.refs()).refs.get(ref)?.commit;
   }
 
+  /**
+   * The commit `ref` had in the run's ref table: as read before a fetch moved the remote-tracking refs (unless a
+   * write since made the table be read again). Only a guess of what resolve() will say.
+   */
+  async refCommitAtStart(ref: `refs/${string}`): Promise<string | undefined> {
+    return (await this.refs()).refs.get(ref)?.commit;
+  }
+
   async resolve(ref: string): Promise<string | undefined> {
     if (/^refs\/(heads|remotes)\//.test(ref)) return this.refCommit(ref as `refs/${string}`);
     return (await this.objects.read(`${ref}^{commit}`))?.id;
