@@ -1,12 +1,12 @@
 /**
- * The bin (dist/cli.cjs; CommonJS, which starts faster than an ES module). It runs the bundle (dist/gitops-redis.cjs)
- * as a script compiled with V8's code cache, so a run does not parse and compile again the code the previous run of
- * the same command compiled: about 30 ms of an add-env. Node 22 does this itself (module.enableCompileCache); Node 20
- * only offers it to vm scripts.
+ * The bin (dist/cli.cjs; CommonJS, which starts faster than an ES module). It runs the bundles, dist/gitops-redis.cjs
+ * (the command line) and, once a command runs, dist/commands.cjs, as scripts compiled with V8's code cache, so a run
+ * does not parse and compile again the code the previous run of the same command compiled: about 30 ms of an
+ * add-env. Node 22 does this itself (module.enableCompileCache); Node 20 only offers it to vm scripts.
  *
- * One cache per command and per build, Node version and CPU, in $XDG_CACHE_HOME/gitops-redis (~/.cache/gitops-redis),
- * written by the first successful run that finds none or finds it rejected. GITOPS_REDIS_COMPILE_CACHE=0 turns it
- * off. Any trouble with the cache only costs the compile it would have saved.
+ * One cache per command, bundle and build, Node version and CPU, in $XDG_CACHE_HOME/gitops-redis
+ * (~/.cache/gitops-redis), written by the first successful run that finds none or finds it rejected.
+ * GITOPS_REDIS_COMPILE_CACHE=0 turns it off. Any trouble with the cache only costs the compile it would have saved.
  */
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync, type Stats } from "node:fs";
 import { createRequire } from "node:module";
@@ -16,8 +16,10 @@ import { Script } from "node:vm";
 import { crc32 } from "node:zlib";
 import type { RunHooks } from "./bin.js";
 
-/** A hash of the bundle, set by scripts/build.mjs. */
+/** A hash of the bundles, set by scripts/build.mjs. */
 declare const BUNDLE_ID: string;
+/** How commands.cjs names the modules it takes from the front (scripts/build.mjs). */
+declare const FRONT: string;
 
 /** Commands with a cache of their own; --help, --version and typos share one. */
 const COMMANDS = new Set(["init", "add-env", "set", "validate", "render"]);
@@ -25,8 +27,8 @@ const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 /** Another build's caches are removed once unused this long: two installs of different versions keep theirs. */
 const STALE_MS = 7 * DAY_MS;
-/** The folder of one build's caches (see cacheFile; before 0.1.0 was released, `<id>-node<v8>-<arch>`). */
-const BUILD_FOLDER = /^[0-9a-f]{16}-(\d+-\d+-\d+-v8-|node)/;
+/** The folder of one build's caches (see cacheFolder; before 0.1.0 was released, `<id>-node<v8>-<arch>`, then one bundle). */
+const BUILD_FOLDER = /^[0-9a-f]{16}-(\d+-\d+-\d+-(\d+-\d+-\d+-)?v8-|node)/;
 /** A cache file being written (see writeCache). */
 const LEFT_OVER = /\.bin\.\d+\.[0-9a-z]+$/;
 
@@ -37,12 +39,12 @@ interface CacheFile {
 }
 
 /**
- * Where this command's cache lives. Its folder names the build, the bundle file as it is on disk (a bundle edited in
- * place must not run the code cached for the old one: V8 only compares the source's length), Node's V8 and its
+ * Where this command's caches live. The folder names the build, the bundle files as they are on disk (a bundle edited
+ * in place must not run the code cached for the old one: V8 only compares the source's length), Node's V8 and its
  * options (V8 rejects a cache made under other flags: two settings of NODE_OPTIONS would overwrite each other's), and
  * the CPU. Only an absolute home counts: a relative one would put the cache in the user's working directory.
  */
-function cacheFile(env: NodeJS.ProcessEnv, command: string | undefined, bundle: Stats): CacheFile | undefined {
+function cacheFolder(env: NodeJS.ProcessEnv, bundles: readonly Stats[]): Omit<CacheFile, "file"> | undefined {
   // zlib.crc32 came with Node 20.15; before it, no cache (see readCache). Nor on Windows (see trusted).
   if (env.GITOPS_REDIS_COMPILE_CACHE === "0" || typeof crc32 !== "function" || process.getuid === undefined) return undefined;
   const home = env.HOME && isAbsolute(env.HOME) ? join(env.HOME, ".cache") : undefined;
@@ -50,8 +52,8 @@ function cacheFile(env: NodeJS.ProcessEnv, command: string | undefined, bundle: 
   if (!base) return undefined;
   const root = join(base, "gitops-redis");
   const options = crc32(`${process.execArgv.join(" ")}\0${env.NODE_OPTIONS ?? ""}`).toString(16);
-  const dir = join(root, `${BUNDLE_ID}-${bundle.ino}-${Math.trunc(bundle.mtimeMs)}-${bundle.size}-v8-${process.versions.v8}-${options}-${process.arch}`);
-  return { root, dir, file: join(dir, `${command && COMMANDS.has(command) ? command : "other"}.bin`) };
+  const files = bundles.map((bundle) => `${bundle.ino}-${Math.trunc(bundle.mtimeMs)}-${bundle.size}`).join("-");
+  return { root, dir: join(root, `${BUNDLE_ID}-${files}-v8-${process.versions.v8}-${options}-${process.arch}`) };
 }
 
 /**
@@ -153,20 +155,40 @@ const worthCaching = (args: string[], code: number): boolean =>
   code === 0 && (!COMMANDS.has(args[0] ?? "") || !args.some((arg) => arg === "--help" || arg === "-h" || arg === "--dry-run"));
 
 const args = process.argv.slice(2);
-const bundle = join(__dirname, "gitops-redis.cjs");
-const cache = cacheFile(process.env, args[0], statSync(bundle));
-const cachedData = cache && readCache(cache);
-// The CommonJS wrapper, on the bundle's first line so that line numbers in stack traces stay right.
-const script = new Script(`(function (exports, require, module, __filename, __dirname, __bundleUrl) {${readFileSync(bundle, "utf8")}\n})`, {
-  filename: bundle,
-  cachedData,
-});
-const stale = cache !== undefined && (cachedData === undefined || script.cachedDataRejected === true);
-const module = { exports: {} as { run(hooks: RunHooks): Promise<void> } };
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), pathToFileURL(bundle).href);
-void module.exports.run({
+const cacheName = args[0] && COMMANDS.has(args[0]) ? args[0] : "other";
+const [frontFile, commandsFile] = ["gitops-redis.cjs", "commands.cjs"].map((name) => join(__dirname, name)) as [string, string];
+const folder = cacheFolder(process.env, [statSync(frontFile), statSync(commandsFile)]);
+/** Scripts run with a cache that was missing or rejected: written at exit. */
+const uncached: [CacheFile, Script][] = [];
+
+/** Runs a bundle, from its cache, as a CommonJS module of `file` whose requires `require` answers. */
+function runBundle<T>(file: string, suffix: string, require: (id: string) => unknown, loadCommands?: () => unknown): T {
+  const cache = folder && { ...folder, file: join(folder.dir, `${cacheName}${suffix}.bin`) };
+  const cachedData = cache && readCache(cache);
+  // The CommonJS wrapper, on the bundle's first line so that line numbers in stack traces stay right.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __bundleUrl, __loadCommands) {${readFileSync(file, "utf8")}\n})`, {
+    filename: file,
+    cachedData,
+  });
+  if (cache && (cachedData === undefined || script.cachedDataRejected === true)) uncached.push([cache, script]);
+  const module = { exports: {} as T };
+  script.runInThisContext()(module.exports, require, module, file, dirname(file), pathToFileURL(file).href, loadCommands);
+  return module.exports;
+}
+
+interface Front {
+  run(hooks: RunHooks): Promise<void>;
+  shared: Record<string, unknown>;
+}
+
+let commands: unknown;
+// The commands bundle takes the front's modules from the front (see scripts/build.mjs).
+let commandsRequire: NodeJS.Require | undefined;
+const fromFront = (id: string) => (id.startsWith(FRONT) ? front.shared[id.slice(FRONT.length)] : (commandsRequire ??= createRequire(commandsFile))(id));
+const front: Front = runBundle<Front>(frontFile, "", createRequire(frontFile), () => (commands ??= runBundle(commandsFile, ".commands", fromFront)));
+void front.run({
   importExternal: (specifier) => import(specifier),
   beforeExit: (code) => {
-    if (stale && worthCaching(args, code)) writeCache(cache, script);
+    if (worthCaching(args, code)) for (const [cache, script] of uncached) writeCache(cache, script);
   },
 });

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { createOutput, type Output, type Streams } from "./output.js";
 import type { CommandContext, GitHubTuning } from "./commands/context.js";
 import { addEnvironmentFlags } from "./commands/env-flags.js";
+import { loadCommand } from "./commands/load.js";
 import type { ChangeOptions } from "./commands/environment-change.js";
 import type { InitOptions } from "./commands/init.js";
 import type { ValidateCommandOptions } from "./commands/validate.js";
@@ -77,7 +78,7 @@ Examples:
   $ gitops-redis init . --chart-version 19.6.1 --repo-url https://git.example.com/platform/redis.git`,
     )
     .action(async (dir: string, options: InitOptions, command: Command) => {
-      const { runInit } = await import("./commands/init.js");
+      const { runInit } = await loadCommand("init");
       const given = Object.keys(options).filter((key) => command.getOptionValueSource(key) === "cli");
       await runInit(dir, { ...options, given }, context(deps, options.json));
     });
@@ -104,7 +105,7 @@ Examples:
       .option("--json", "print one JSON document on stdout; human text goes to stderr")
       .addHelpText("after", examples)
       .action(async (env: string, options: ChangeOptions) => {
-        const { runAddEnv, runSet } = await import("./commands/add-env.js");
+        const { runAddEnv, runSet } = await loadCommand("add-env");
         await (name === "add-env" ? runAddEnv : runSet)(env, options, context(deps, options.json));
       });
   }
@@ -125,7 +126,7 @@ Examples:
   $ gitops-redis validate --base origin/main     # in CI, compare the pull request with its target`,
     )
     .action(async (dir: string, options: ValidateCommandOptions) => {
-      const { runValidate } = await import("./commands/validate.js");
+      const { runValidate } = await loadCommand("validate");
       await runValidate(dir, options, context(deps, options.json));
     });
 
@@ -144,7 +145,7 @@ Examples:
   $ gitops-redis render prod --chart oci://registry-1.docker.io/bitnamicharts/redis   # needs network`,
     )
     .action(async (env: string, options: RenderOptions) => {
-      const { runRender } = await import("./commands/render.js");
+      const { runRender } = await loadCommand("render");
       await runRender(env, options, context(deps, false));
     });
   return program;

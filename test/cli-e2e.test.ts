@@ -74,12 +74,18 @@ describe("the built CLI", () => {
     const loaded = [...startUpImports(join(ROOT, "src", "bin.ts"))];
     expect(loaded).toContain(join(ROOT, "src", "program.ts"));
     expect(loaded.filter((m) => /^(@octokit|kubernetes-models|@kubernetes-models|ajv)/.test(m) || /src\/(github|validate|manifests)\//.test(m))).toEqual([]);
-    // In the bundle they are modules evaluated on first use; the models are not in it at all.
-    const bundle = readFileSync(join(ROOT, "dist", "gitops-redis.cjs"), "utf8");
+    // The front bundle, all that --help and --version read, has none of the commands; in the commands' bundle they
+    // are modules evaluated on first use, and what the front has is taken from it. The models are in neither.
+    const front = readFileSync(join(ROOT, "dist", "gitops-redis.cjs"), "utf8");
+    const commands = readFileSync(join(ROOT, "dist", "commands.cjs"), "utf8");
     for (const lazy of ['__esm({"src/github/client.ts"', '__esm({"node_modules/@octokit/core/', '__commonJS({"node_modules/ajv/dist/ajv.js"', '__esm({"src/commands/add-env.ts"']) {
-      expect(bundle).toContain(lazy);
+      expect(commands).toContain(lazy);
+      expect(front).not.toContain(lazy.slice(lazy.indexOf('"')));
     }
-    expect(bundle).not.toContain("node_modules/kubernetes-models/");
+    expect(front).toContain('"src/errors.ts"');
+    expect(commands).not.toMatch(/class GitopsRedisError/);
+    expect(commands).toContain('require("gitops-redis:front/src/errors.ts")');
+    for (const bundle of [front, commands]) expect(bundle).not.toContain("node_modules/kubernetes-models/");
   });
 
   it("keeps a compile cache per command from its first successful run, reads it next time, replaces a bad one", () => {
@@ -99,10 +105,10 @@ describe("the built CLI", () => {
     expect(run(["render", "prod"]).status).not.toBe(0);
     expect(files()).toEqual(["other.bin"]);
     expect(run(["init", join(home, "repo"), "--repo-url", "https://github.com/acme/redis-gitops.git", "--no-push"]).status).toBe(0);
-    expect(files()).toEqual(["init.bin", "other.bin"]);
+    expect(files()).toEqual(["init.bin", "init.commands.bin", "other.bin"]);
     const dry = spawnSync(process.execPath, [BIN, "add-env", "dev", "--storage", "existing:nfs", "--dry-run"], { cwd: join(home, "repo"), env: { PATH: process.env.PATH, HOME: home }, encoding: "utf8" });
     expect(dry.status, dry.stderr).toBe(0);
-    expect(files()).toEqual(["init.bin", "other.bin"]);
+    expect(files()).toEqual(["init.bin", "init.commands.bin", "other.bin"]);
     expect(statSync(cacheOf("other.bin")).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(cacheOf("other.bin"))).mode & 0o777).toBe(0o700);
 
@@ -176,19 +182,20 @@ describe("the built CLI", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  it("keys the compile cache on the bundle as it is on disk, so an edited bundle never runs old code", () => {
+  it("keys the compile cache on the bundles as they are on disk, so an edited bundle never runs old code", () => {
     const home = sandbox().root;
-    const bundle = join(ROOT, "dist", "gitops-redis.cjs");
     const run = () => spawnSync(process.execPath, [BIN, "--version"], { env: { PATH: process.env.PATH, HOME: home }, encoding: "utf8" });
-    const { atime, mtime } = statSync(bundle);
     expect(run().status).toBe(0);
-    try {
-      utimesSync(bundle, atime, new Date(mtime.getTime() + 5_000));
-      expect(run().status).toBe(0);
-    } finally {
-      utimesSync(bundle, atime, mtime);
+    for (const bundle of ["gitops-redis.cjs", "commands.cjs"].map((name) => join(ROOT, "dist", name))) {
+      const { atime, mtime } = statSync(bundle);
+      try {
+        utimesSync(bundle, atime, new Date(mtime.getTime() + 5_000));
+        expect(run().status).toBe(0);
+      } finally {
+        utimesSync(bundle, atime, mtime);
+      }
     }
-    expect(readdirSync(join(home, ".cache", "gitops-redis"))).toHaveLength(2);
+    expect(readdirSync(join(home, ".cache", "gitops-redis"))).toHaveLength(3);
   });
 
 
