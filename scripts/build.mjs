@@ -11,9 +11,10 @@
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const ROOT = resolve(new URL("..", import.meta.url).pathname);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const LAZY_EXTERNAL = ["kubernetes-models", "kubernetes-models/*", "@kubernetes-models/*"];
 // Both bundles run as scripts (src/entry.ts), with no import.meta: the bin passes each its own file URL.
 const common = {
@@ -67,12 +68,16 @@ const fromFront = {
   name: "modules-from-front",
   setup(builder) {
     builder.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const path = relative(ROOT, resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts")));
+      // As esbuild's metafile names it: relative to ROOT, with / on Windows too.
+      const path = relative(ROOT, resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts"))).split(sep).join("/");
       return shared.includes(path) ? { path: FRONT + path, external: true } : undefined;
     });
   },
 };
-await build({ ...common, entryPoints: ["src/commands/load.ts"], outfile: "dist/commands.cjs", plugins: [fromFront] });
+const back = await build({ ...common, entryPoints: ["src/commands/load.ts"], outfile: "dist/commands.cjs", metafile: true, plugins: [fromFront] });
+// A module in both bundles would be two modules: two GitopsRedisError classes, and `instanceof` in the front fails.
+const twice = shared.filter((path) => path in back.metafile.inputs);
+if (twice.length) throw new Error(`dist/commands.cjs bundles modules of the front again: ${twice.join(", ")}`);
 
 // A script cannot import() (Node 20): every ES module package must come through src/external-import.ts (in the
 // front), whose default importer is the one import() the bundles may hold.

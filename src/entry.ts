@@ -157,7 +157,9 @@ const worthCaching = (args: string[], code: number): boolean =>
 const args = process.argv.slice(2);
 const cacheName = args[0] && COMMANDS.has(args[0]) ? args[0] : "other";
 const [frontFile, commandsFile] = ["gitops-redis.cjs", "commands.cjs"].map((name) => join(__dirname, name)) as [string, string];
-const folder = cacheFolder(process.env, [statSync(frontFile), statSync(commandsFile)]);
+// Without commands.cjs (a broken install) --help and --version still run, uncached; a command then says it is missing.
+const bundles = [statSync(frontFile), statSync(commandsFile, { throwIfNoEntry: false })];
+const folder = bundles.every((stat) => stat !== undefined) ? cacheFolder(process.env, bundles as Stats[]) : undefined;
 /** Scripts run with a cache that was missing or rejected: written at exit. */
 const uncached: [CacheFile, Script][] = [];
 

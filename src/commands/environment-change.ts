@@ -1,6 +1,9 @@
 /**
  * The shared path of add-env and set: flags -> spec -> plan on the default branch -> commit on the environment's
- * branch -> push -> pull request. Every input check runs before the first write.
+ * branch -> push -> pull request. Every input check runs before the first write a user can see (a ref, the working
+ * tree, the remote). The commit built while the fetch runs (buildAhead) is checked against the default branch as it
+ * was; when the fetch brings a change that the input then fails against, its objects stay behind unreferenced, as
+ * git's own aborted commands leave theirs, for git gc.
  */
 import { ConflictError, RemoteError, UsageError } from "../errors.js";
 import { GitRepo, PushRejected, type CommitResult } from "../git/repo.js";
