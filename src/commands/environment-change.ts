@@ -35,6 +35,7 @@ import {
 } from "./publish.js";
 import { formatDiff } from "./diff.js";
 import { leafValues } from "../yaml.js";
+import { guarded } from "../guarded.js";
 import type { ChangeReview } from "./what-changes.js";
 import { startRepository, type RepositoryStart } from "./repository-start.js";
 
@@ -386,12 +387,6 @@ async function environmentAt(repo: GitRepo, commit: string, name: string): Promi
   } catch {
     return undefined;
   }
-}
-
-/** A promise awaited later: until then its failure must not count as unhandled. */
-function guarded<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 async function reviewOf(

@@ -1,5 +1,6 @@
 /** Getting a branch to the remote and its pull request to GitHub. Octokit loads only when a PR is opened. */
 import { UsageError } from "../errors.js";
+import { guarded } from "../guarded.js";
 import { tokenPushEnv } from "../git/credentials.js";
 import type { GitRepo } from "../git/repo.js";
 import { apiUrlFor, parseGitHubRemote, resolveToken } from "../github/repo-ref.js";
@@ -92,12 +93,12 @@ export interface PullRequestModules {
  * while git processes run instead of after them. Only called when a pull request may be opened.
  */
 export function loadPullRequestModules(): Promise<PullRequestModules> {
-  const modules = Promise.all([import("./what-changes.js"), import("../github/client.js"), import("../github/pull-request.js")]).then(
-    ([{ reviewChange }, { createGitHubClient }, { upsertPullRequest, mapGitHubError }]) => ({ reviewChange, createGitHubClient, upsertPullRequest, mapGitHubError }),
-  );
   // Awaited only if the run gets that far; a failure is reported there, not as an unhandled rejection.
-  modules.catch(() => undefined);
-  return modules;
+  return guarded(
+    Promise.all([import("./what-changes.js"), import("../github/client.js"), import("../github/pull-request.js")]).then(
+      ([{ reviewChange }, { createGitHubClient }, { upsertPullRequest, mapGitHubError }]) => ({ reviewChange, createGitHubClient, upsertPullRequest, mapGitHubError }),
+    ),
+  );
 }
 
 export async function openPullRequest(

@@ -117,8 +117,9 @@ export async function writeTrees(
  * A `git mktree --batch -z` for the trees of one commit; each call writes one tree and answers its id. end() closes
  * it and fails if git did.
  */
-export function startMktree(dir: string, env: Record<string, string>): { write(input: Buffer): Promise<string>; end(): Promise<void> } {
-  const child = spawn("git", ["mktree", "--batch", "-z"], { cwd: dir, env });
+export function startMktree(dir: string, env: Record<string, string>, options: { missing?: boolean } = {}): { write(input: Buffer): Promise<string>; end(): Promise<void> } {
+  // --missing: the caller names blobs that git is still writing, and checks their ids itself.
+  const child = spawn("git", ["mktree", "--batch", "-z", ...(options.missing ? ["--missing"] : [])], { cwd: dir, env });
   const pending: { resolve(id: string): void; reject(error: Error): void }[] = [];
   let output = "";
   let stderr = "";
