@@ -200,6 +200,31 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
     expect(git(dir, ["show", `${toFile!.commit}:argocd/environments/dev.yaml`])).toBe("x");
   });
 
+  it("writes files of any size byte for byte: empty, a few bytes, and 300 KB of text that is not ASCII", async () => {
+    const { dir, repo, head } = repository({ "keep.yaml": "k\n" });
+    const big = "ключ: значение # ✓\n".repeat(12_000);
+    const changes = new Map<string, string | null>([["empty.yaml", ""], ["small.yaml", "a: 1\n"], ["big/values.yaml", big]]);
+    const built = await repo.commitOnto({ parent: head, changes, message: "sizes" });
+    for (const [path, content] of changes) expect(git(dir, ["show", `${built!.commit}:${path}`]) + (content!.endsWith("\n") ? "\n" : "")).toBe(content);
+    expect(() => git(dir, ["fsck", "--strict", "--no-dangling"])).not.toThrow();
+  });
+
+  it("rewrites a tree that an old tool wrote with a zero-padded mode as git writes trees", async () => {
+    const { dir, repo } = repository({ "keep.yaml": "k\n" });
+    const env = gitEnv(dir);
+    const object = (type: string, input: Buffer | string) =>
+      execFileSync("git", ["hash-object", "-w", "--literally", "-t", type, "--stdin"], { cwd: dir, env, input }).toString().trim();
+    const inner = git(dir, ["rev-parse", "HEAD^{tree}"], env);
+    const blob = object("blob", "x\n");
+    // "040000" where git writes "40000": git fsck calls it zero-padded, git still reads it.
+    const root = object("tree", Buffer.concat([Buffer.from("040000 legacy\0"), Buffer.from(inner, "hex"), Buffer.from("100644 x.yaml\0"), Buffer.from(blob, "hex")]));
+    const parent = git(dir, ["commit-tree", root, "-m", "old tool"], env);
+    const built = await repo.commitOnto({ parent, changes: new Map([["x.yaml", "x2\n"]]), message: "change" });
+    const listed = git(dir, ["ls-tree", built!.tree], env);
+    expect(listed).toMatch(/^040000 tree \w+\tlegacy$/m);
+    expect(built!.tree).toBe(execFileSync("git", ["mktree"], { cwd: dir, env, input: `${listed}\n` }).toString().trim());
+  });
+
   it("works in a repository with SHA-256 object names", async () => {
     const dir = tempDir();
     const env = gitEnv(dir);

@@ -4,15 +4,13 @@
  * built with plumbing (hash-object, mktree, commit-tree), so the user's working tree and index are never touched by
  * add-env and a half-finished run leaves nothing behind but unreferenced objects.
  */
-import { createHash } from "node:crypto";
-import { mkdtemp, readFile, realpath, rm, stat, writeFile, mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { RemoteError } from "../errors.js";
-import { guarded } from "../guarded.js";
 import { ObjectReader } from "./object-reader.js";
-import { startMktree, writeTrees } from "./tree-writer.js";
+import { formatOf, objectId, packOf, unpackObjects } from "./object-writer.js";
+import { planTrees } from "./tree-writer.js";
 
 export interface CommitRequest {
   /** Commit to build on (its tree is the starting point). */
@@ -274,49 +272,25 @@ export class GitRepo {
 
   /**
    * Builds a commit on `parent` without touching the working tree; undefined when the tree would not change. The new
-   * files' ids are computed here, so the trees are written while git writes the files (`mktree --missing`); git's
-   * own ids are checked against them before the commit is returned.
+   * files and trees go to git in one pack (src/git/object-writer.ts).
    */
   async commitOnto(request: CommitRequest): Promise<CommitResult | undefined> {
-    const scratch = await mkdtemp(join(tmpdir(), "gitops-redis-"));
-    // Started now: it is ready by the time the trees are known.
-    const mktree = startMktree(this.dir, cleanEnv(this.baseEnv), { missing: true });
-    try {
-      const writes = [...request.changes].filter((c): c is [string, string] => c[1] !== null).map(([path, content]) => [path, Buffer.from(content, "utf8")] as const);
-      // SHA-1 or SHA-256, as the parent is named.
-      const ids = new Map<string, string | null>(request.changes);
-      for (const [path, bytes] of writes) ids.set(path, blobId(bytes, request.parent.length === 64 ? "sha256" : "sha1"));
-      const hashed = guarded(this.hashBlobs(scratch, writes.map(([, bytes]) => bytes)));
-      const tree = await writeTrees((spec) => this.objects.read(spec), mktree.write, request.parent, ids);
-      await mktree.end();
-      const hashes = await hashed;
-      const wrong = writes.find(([path], i) => hashes[i] !== ids.get(path));
-      if (wrong) throw new Error(`git stored ${wrong[0]} as ${hashes[writes.indexOf(wrong)]}, not as ${ids.get(wrong[0])}`);
-      if (tree === (await this.treeOf(request.parent))) return undefined;
-      const commit = await this.withIdentity((env) => this.run(["commit-tree", tree, "-p", request.parent, "-m", request.message], env));
-      return { commit, tree };
-    } finally {
-      await Promise.all([mktree.end().catch(() => undefined), rm(scratch, { recursive: true, force: true })]);
-    }
+    const format = formatOf(request.parent);
+    const blobs = [...request.changes].filter((c): c is [string, string] => c[1] !== null).map(([path, text]) => [path, Buffer.from(text, "utf8")] as const);
+    const ids = new Map<string, string | null>(request.changes);
+    for (const [path, content] of blobs) ids.set(path, objectId("blob", content, format));
+    const { root, trees } = await planTrees((spec) => this.objects.read(spec), request.parent, ids);
+    if (root === (await this.treeOf(request.parent))) return undefined;
+    await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...blobs.map(([, content]) => ({ type: "blob" as const, content })), ...trees], format));
+    const commit = await this.withIdentity((env) => this.run(["commit-tree", root, "-p", request.parent, "-m", request.message], env));
+    return { commit, tree: root };
   }
 
   /** The PathConflict a commitOnto of `changes` would meet (a dry run's check), without writing any object. */
   async checkPaths(parent: string, changes: ReadonlyMap<string, string | null>): Promise<void> {
-    const pending = new Map([...changes].map(([path, content]) => [path, content === null ? null : "pending"]));
-    await writeTrees((spec) => this.objects.read(spec), async () => "pending", parent, pending);
-  }
-
-  private async hashBlobs(scratch: string, contents: readonly Buffer[]): Promise<string[]> {
-    if (contents.length === 0) return [];
-    await mkdir(join(scratch, "blobs"), { recursive: true });
-    const files = await Promise.all(
-      contents.map(async (content, i) => {
-        const file = join(scratch, "blobs", String(i));
-        await writeFile(file, content);
-        return file;
-      }),
-    );
-    return (await this.git.raw(["hash-object", "-w", "--no-filters", "--", ...files])).split("\n");
+    // Any id will do: nothing is written.
+    const pending = new Map([...changes].map(([path, content]) => [path, content === null ? null : "0".repeat(parent.length)]));
+    await planTrees((spec) => this.objects.read(spec), parent, pending);
   }
 
   /** Moves `branch` to `target`, failing if it moved since we read `expected` (undefined = must not exist). */
@@ -441,9 +415,4 @@ function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-/** The id git gives a file of these bytes (`git hash-object --no-filters`). */
-function blobId(bytes: Buffer, algorithm: "sha1" | "sha256"): string {
-  return createHash(algorithm).update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }

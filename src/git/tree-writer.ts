@@ -1,11 +1,12 @@
 /**
- * The trees of a commit that changes a few files of its parent, written by one `git mktree --batch`: only the
- * directories on the changed paths are rewritten, every other tree keeps its id. This replaces a temporary index
- * (read-tree, update-index, write-tree: three git processes one after the other, for a handful of files).
+ * The trees of a commit that changes a few files of its parent: only the directories on the changed paths are
+ * rewritten, every other tree keeps its id. This replaces a temporary index (read-tree, update-index, write-tree:
+ * three git processes one after the other, for a handful of files); the trees are computed here, as git would write
+ * them, and written with the files by src/git/object-writer.ts.
  */
-import { spawn } from "node:child_process";
 import { ConflictError } from "../errors.js";
 import type { GitObject } from "./object-reader.js";
+import { objectId, type NewObject, type ObjectFormat } from "./object-writer.js";
 
 /** The changes would replace something of the user's of another kind (a file by a directory or the other way). */
 export class PathConflict extends ConflictError {
@@ -48,10 +49,15 @@ export function parseTree(content: Buffer, idBytes: number): Entries {
 
 const typeOf = (mode: string): string => (/^0?40000$/.test(mode) ? "tree" : mode === "160000" ? "commit" : "blob");
 
-/** One tree as `git mktree -z --batch` reads it: ls-tree lines ended by NUL, and an empty line after the tree. */
-export function mktreeInput(entries: Entries): Buffer {
-  const parts = [...entries].map(([name, { mode, id }]) => Buffer.concat([Buffer.from(`${mode} ${typeOf(mode)} ${id}\t`), Buffer.from(name, "latin1"), Buffer.from([0])]));
-  return Buffer.concat([...parts, Buffer.from([0])]);
+/** Modes as git writes them: octal without leading zeros (a tree some old tool wrote may have "040000"). */
+const canonical = (mode: string): string => Number.parseInt(mode, 8).toString(8);
+
+/** A tree object's content: entries sorted by name, a directory's name compared as if it ended in "/". */
+export function treeContent(entries: Entries): Buffer {
+  const sortKey = (name: string, mode: string) => (typeOf(mode) === "tree" ? `${name}/` : name);
+  // Names are latin1 strings of their bytes: comparing them compares the bytes, as git does.
+  const sorted = [...entries].sort(([a, x], [b, y]) => (sortKey(a, x.mode) < sortKey(b, y.mode) ? -1 : 1));
+  return Buffer.concat(sorted.flatMap(([name, { mode, id }]) => [Buffer.from(`${canonical(mode)} ${name}\0`, "latin1"), Buffer.from(id, "hex")]));
 }
 
 /** Every directory on the changed paths, deepest first; "" (the root) last. */
@@ -68,16 +74,17 @@ const depth = (dir: string): number => (dir === "" ? 0 : dir.split("/").length);
 const parentOf = (path: string): string => path.slice(0, Math.max(0, path.lastIndexOf("/")));
 const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 
+/** The trees to write, and the root's id. */
+export interface PlannedTrees {
+  root: string;
+  trees: NewObject[];
+}
+
 /**
- * Writes the trees of `parent` with `changes` applied and returns the root tree's id. A directory left empty is
- * dropped from its parent, as git does; a file may give way to a directory of the same name and the other way round.
+ * The trees of `parent` with `changes` applied. A directory left empty is dropped from its parent, as git does; a file
+ * may give way to a directory of the same name and the other way round.
  */
-export async function writeTrees(
-  read: (spec: string) => Promise<GitObject | undefined>,
-  mktree: (input: Buffer) => Promise<string>,
-  parent: string,
-  changes: BlobChanges,
-): Promise<string> {
+export async function planTrees(read: (spec: string) => Promise<GitObject | undefined>, parent: string, changes: BlobChanges): Promise<PlannedTrees> {
   const dirs = directoriesOf(changes.keys());
   // The parent's version of each directory, read at once: a missing one (or a file there) starts empty.
   const before = await Promise.all(dirs.map((dir) => read(dir === "" ? `${parent}^{tree}` : `${parent}:${dir}`)));
@@ -85,6 +92,8 @@ export async function writeTrees(
   if (root?.type !== "tree") throw new Error(`git: ${parent} has no tree`);
   // SHA-1 or SHA-256, as the repository names its objects.
   const idBytes = root.id.length / 2;
+  const format: ObjectFormat = idBytes === 32 ? "sha256" : "sha1";
+  const trees: NewObject[] = [];
   const written = new Map<string, string | null>();
   for (const [i, dir] of dirs.entries()) {
     const object = before[i];
@@ -98,7 +107,7 @@ export async function writeTrees(
       if (id === null) entries.delete(nameKey(baseName(path)));
       else entries.set(nameKey(baseName(path)), { mode: "100644", id });
     }
-    // Deeper directories are written first: their results are known here.
+    // Deeper directories are planned first: their ids are known here.
     for (const [sub, id] of written) {
       if (sub === "" || parentOf(sub) !== dir) continue;
       // A directory where a file is: only when the changes delete that file.
@@ -108,51 +117,13 @@ export async function writeTrees(
         if (typeof changes.get(sub) !== "string") entries.delete(nameKey(baseName(sub)));
       } else entries.set(nameKey(baseName(sub)), { mode: "40000", id });
     }
-    written.set(dir, entries.size === 0 && dir !== "" ? null : await mktree(mktreeInput(entries)));
-  }
-  return written.get("")!;
-}
-
-/**
- * A `git mktree --batch -z` for the trees of one commit; each call writes one tree and answers its id. end() closes
- * it and fails if git did.
- */
-export function startMktree(dir: string, env: Record<string, string>, options: { missing?: boolean } = {}): { write(input: Buffer): Promise<string>; end(): Promise<void> } {
-  // --missing: the caller names blobs that git is still writing, and checks their ids itself.
-  const child = spawn("git", ["mktree", "--batch", "-z", ...(options.missing ? ["--missing"] : [])], { cwd: dir, env });
-  const pending: { resolve(id: string): void; reject(error: Error): void }[] = [];
-  let output = "";
-  let stderr = "";
-  let failure: Error | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.on("error", (error) => (failure ??= error));
-    child.on("close", (code) => {
-      if (code !== 0) failure ??= new Error(`git mktree exited with ${code}: ${stderr.trim()}`);
-      for (const read of pending.splice(0)) read.reject(failure ?? new Error("git mktree ended before answering"));
-      resolve();
-    });
-  });
-  child.stdin.on("error", () => undefined);
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString("latin1");
-    let newline: number;
-    while ((newline = output.indexOf("\n")) >= 0) {
-      pending.shift()?.resolve(output.slice(0, newline));
-      output = output.slice(newline + 1);
+    if (entries.size === 0 && dir !== "") {
+      written.set(dir, null);
+      continue;
     }
-  });
-  return {
-    write: (input) =>
-      new Promise((resolve, reject) => {
-        if (failure) return reject(failure);
-        pending.push({ resolve, reject });
-        child.stdin.write(input);
-      }),
-    end: async () => {
-      child.stdin.end();
-      await exited;
-      if (failure) throw failure;
-    },
-  };
+    const content = treeContent(entries);
+    trees.push({ type: "tree", content });
+    written.set(dir, objectId("tree", content, format));
+  }
+  return { root: written.get("")!, trees };
 }

@@ -1,0 +1,59 @@
+/**
+ * New git objects (the files and trees of one commit) written by one `git unpack-objects`, from a pack made here:
+ * one git process instead of `hash-object` (with a temporary file per file) and `mktree`. Their ids are computed
+ * here as git computes them; git stores each under the id it computes from the same bytes.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { deflateSync } from "node:zlib";
+
+export type ObjectFormat = "sha1" | "sha256";
+export type ObjectType = "blob" | "tree";
+
+export interface NewObject {
+  type: ObjectType;
+  content: Buffer;
+}
+
+/** SHA-1 or SHA-256, as an object id of the repository (a commit's, say) is long. */
+export const formatOf = (id: string): ObjectFormat => (id.length === 64 ? "sha256" : "sha1");
+
+/** The id git gives an object of this type and content. */
+export function objectId(type: ObjectType, content: Buffer, format: ObjectFormat): string {
+  return createHash(format).update(`${type} ${content.length}\0`).update(content).digest("hex");
+}
+
+const PACK_TYPE: Record<ObjectType, number> = { tree: 2, blob: 3 };
+
+/** A version 2 pack of whole (undeltified) objects, as git's pack-format documentation describes it. */
+export function packOf(objects: readonly NewObject[], format: ObjectFormat): Buffer {
+  const header = Buffer.alloc(12);
+  header.write("PACK", 0, "latin1");
+  header.writeUInt32BE(2, 4);
+  header.writeUInt32BE(objects.length, 8);
+  const parts = [header];
+  for (const { type, content } of objects) {
+    // Type and size: 3 bits of type and the size's low 4 bits, then 7 bits of size a byte while more follow.
+    const bytes = [(PACK_TYPE[type] << 4) | (content.length & 0x0f)];
+    for (let rest = Math.floor(content.length / 16); rest > 0; rest = Math.floor(rest / 128)) {
+      bytes[bytes.length - 1]! |= 0x80;
+      bytes.push(rest & 0x7f);
+    }
+    parts.push(Buffer.from(bytes), deflateSync(content));
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([body, createHash(format).update(body).digest()]);
+}
+
+/** Writes `pack`'s objects into the repository at `dir` (as loose objects; those it has are skipped). */
+export function unpackObjects(dir: string, env: Record<string, string>, pack: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", ["unpack-objects", "-q", "--strict"], { cwd: dir, env, stdio: ["pipe", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.on("error", () => undefined);
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`git unpack-objects exited with ${code}: ${stderr.trim()}`))));
+    child.stdin.end(pack);
+  });
+}
