@@ -209,6 +209,31 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
     expect(() => git(dir, ["fsck", "--strict", "--no-dangling"])).not.toThrow();
   });
 
+  it("writes two new directories with the same files, and deletes under a file or a directory nothing", async () => {
+    const { dir, repo, head } = repository({ "run.sh": "#!/bin/sh\n", "envs/dev/values.yaml": "v\n" });
+    const same = await repo.commitOnto({ parent: head, changes: new Map([["envs/a/values.yaml", "same\n"], ["envs/b/values.yaml", "same\n"]]), message: "twins" });
+    expect(git(dir, ["rev-parse", `${same!.commit}:envs/a`])).toBe(git(dir, ["rev-parse", `${same!.commit}:envs/b`]));
+    // A path below a file, or a path that is a directory, is not a file to delete: the tree stays as it was.
+    const nothing = new Map<string, string | null>([["run.sh/x", null], ["envs/dev", null], ["gone/x.yaml", null]]);
+    expect(await repo.commitOnto({ parent: head, changes: nothing, message: "nothing" })).toBeUndefined();
+    expect(() => git(dir, ["fsck", "--strict", "--no-dangling"])).not.toThrow();
+  });
+
+  it("commits in a partial clone without fetching the files it leaves as they are, offline too", async () => {
+    const { dir: origin } = repository(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`envs/file${i}.yaml`, `${i}\n`])));
+    const env = gitEnv(origin);
+    git(origin, ["config", "uploadpack.allowFilter", "true"], env);
+    const clone = join(tempDir(), "clone");
+    git(origin, ["clone", "--quiet", "--no-checkout", "--filter=blob:none", `file://${origin}`, clone], env);
+    // The promisor remote is gone: a fetch of any left-out file would fail.
+    git(clone, ["remote", "set-url", "origin", `file://${origin}-moved`], env);
+    const repo = new GitRepo(clone, env);
+    opened.push(repo);
+    const head = git(clone, ["rev-parse", "HEAD"], env);
+    const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/new.yaml", "n\n"]]), message: "add" });
+    expect(git(clone, ["ls-tree", "--name-only", `${built!.commit}:envs`], env).split("\n")).toHaveLength(21);
+  });
+
   it("rewrites a tree that an old tool wrote with a zero-padded mode as git writes trees", async () => {
     const { dir, repo } = repository({ "keep.yaml": "k\n" });
     const env = gitEnv(dir);

@@ -45,15 +45,25 @@ export function packOf(objects: readonly NewObject[], format: ObjectFormat): Buf
   return Buffer.concat([body, createHash(format).update(body).digest()]);
 }
 
-/** Writes `pack`'s objects into the repository at `dir` (as loose objects; those it has are skipped). */
+/**
+ * Writes `pack`'s objects into the repository at `dir` (as loose objects; those it has are skipped). Not --strict:
+ * that checks every entry of each new tree, including the user's own files that we keep as they are, and so fails on
+ * what git accepts elsewhere (a `.git` folder committed by some tool) and, in a partial clone, fetches each blob the
+ * clone left out, one process at a time. The trees are built as git builds them (src/git/tree-writer.ts).
+ */
 export function unpackObjects(dir: string, env: Record<string, string>, pack: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", ["unpack-objects", "-q", "--strict"], { cwd: dir, env, stdio: ["pipe", "ignore", "pipe"] });
+    const child = spawn("git", ["unpack-objects", "-q"], { cwd: dir, env, stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdin.on("error", () => undefined);
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`git unpack-objects exited with ${code}: ${stderr.trim()}`))));
+    child.on("close", (code) => {
+      // git's last line says why (the "fatal:" one); the CLI shows the first line of an unexpected error.
+      const why = stderr.trim().split("\n").pop() || `exit ${code}`;
+      if (code === 0) resolve();
+      else reject(new Error(`git could not write the new files into the repository: ${why}`));
+    });
     child.stdin.end(pack);
   });
 }

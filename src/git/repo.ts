@@ -281,7 +281,9 @@ export class GitRepo {
     for (const [path, content] of blobs) ids.set(path, objectId("blob", content, format));
     const { root, trees } = await planTrees((spec) => this.objects.read(spec), request.parent, ids);
     if (root === (await this.treeOf(request.parent))) return undefined;
-    await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...blobs.map(([, content]) => ({ type: "blob" as const, content })), ...trees], format));
+    // The same file twice (two environments with equal values) is one blob.
+    const newBlobs = [...new Map(blobs.map(([path, content]) => [ids.get(path)!, content])).values()].map((content) => ({ type: "blob" as const, content }));
+    await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees], format));
     const commit = await this.withIdentity((env) => this.run(["commit-tree", root, "-p", request.parent, "-m", request.message], env));
     return { commit, tree: root };
   }

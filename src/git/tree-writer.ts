@@ -77,7 +77,7 @@ const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
 /** The trees to write, and the root's id. */
 export interface PlannedTrees {
   root: string;
-  trees: NewObject[];
+  trees: (NewObject & { id: string })[];
 }
 
 /**
@@ -93,19 +93,22 @@ export async function planTrees(read: (spec: string) => Promise<GitObject | unde
   // SHA-1 or SHA-256, as the repository names its objects.
   const idBytes = root.id.length / 2;
   const format: ObjectFormat = idBytes === 32 ? "sha256" : "sha1";
-  const trees: NewObject[] = [];
+  const trees: PlannedTrees["trees"] = [];
   const written = new Map<string, string | null>();
   for (const [i, dir] of dirs.entries()) {
     const object = before[i];
-    const entries = object?.type === "tree" ? parseTree(object.content, idBytes) : new Map<string, TreeEntry>();
+    const existed = object?.type === "tree";
+    const entries = existed ? parseTree(object.content, idBytes) : new Map<string, TreeEntry>();
     const original = new Map(entries);
     const isTree = (name: string) => typeOf(original.get(nameKey(name))?.mode ?? "") === "tree";
     for (const [path, id] of changes) {
       if (parentOf(path) !== dir) continue;
       // A file where a directory is: only when the changes empty that directory.
       if (id !== null && isTree(baseName(path)) && written.get(path) !== null) throw new PathConflict(path, "a directory", parent);
-      if (id === null) entries.delete(nameKey(baseName(path)));
-      else entries.set(nameKey(baseName(path)), { mode: "100644", id });
+      // A deletion deletes a file: a directory of that name stays (as a temporary index would keep it).
+      if (id === null) {
+        if (!isTree(baseName(path))) entries.delete(nameKey(baseName(path)));
+      } else entries.set(nameKey(baseName(path)), { mode: "100644", id });
     }
     // Deeper directories are planned first: their ids are known here.
     for (const [sub, id] of written) {
@@ -118,12 +121,15 @@ export async function planTrees(read: (spec: string) => Promise<GitObject | unde
       } else entries.set(nameKey(baseName(sub)), { mode: "40000", id });
     }
     if (entries.size === 0 && dir !== "") {
-      written.set(dir, null);
+      // Deleting under what is not a directory (a file, a symlink, a submodule, nothing) deletes nothing.
+      if (existed) written.set(dir, null);
       continue;
     }
     const content = treeContent(entries);
-    trees.push({ type: "tree", content });
-    written.set(dir, objectId("tree", content, format));
+    const id = objectId("tree", content, format);
+    // Two directories with the same files are one tree.
+    if (!trees.some((tree) => tree.id === id)) trees.push({ type: "tree", content, id });
+    written.set(dir, id);
   }
   return { root: written.get("")!, trees };
 }
