@@ -5,8 +5,9 @@
 //   when a command runs. Inside it, what only some commands need (Octokit, ajv, the planning code) is behind dynamic
 //   import(), which esbuild turns into modules evaluated on first use.
 // - cli.cjs, the bin (src/entry.ts), which runs both from V8's code cache.
-// A module of the front that a command imports is not bundled twice: commands.cjs asks the front for it, so that
-// there is one GitopsRedisError class, one external importer. The schema models stay external (thousands of generated
+// A module of ours (src/) in the front that a command imports is not bundled twice: commands.cjs asks the front for
+// it, so that there is one GitopsRedisError class, one external importer. (Packages are not shared this way; none is
+// in both bundles today.) The schema models stay external (thousands of generated
 // files that validate imports one by one, as needed) and are imported through the bin.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";

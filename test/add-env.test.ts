@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { git, repoState, sandbox, type Sandbox } from "./support/repo.js";
+import { git, repoState, sandbox, tempDir, type Sandbox } from "./support/repo.js";
 
 async function initialized(withRemote = true): Promise<Sandbox> {
   const box = sandbox();
@@ -108,6 +108,26 @@ describe("add-env on real git", () => {
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/31390.*qa|qa.*31390/);
     expect(trackingOf(repoState(box.repo, box.remote))).toBe(trackingOf(before));
+  });
+
+  it("builds the commit once, while the fetch runs, unless the fetch moves main: then once more on what it brought", async () => {
+    const trace = join(tempDir(), "git-trace");
+    const box = sandbox({ GIT_TRACE: trace });
+    expect((await box.cli(["init", box.repo, "--remote", box.remoteUrl], box.root)).code).toBe(0);
+    const commitsBuilt = async (args: string[]): Promise<number> => {
+      writeFileSync(trace, "");
+      const result = await box.cli(args);
+      expect(result.code, result.stderr).toBe(0);
+      return (readFileSync(trace, "utf8").match(/trace: built-in: git commit-tree /g) ?? []).length;
+    };
+    expect(await commitsBuilt(["add-env", "dev", "--storage", "existing:nfs", "--expose", "nodeport:31379"])).toBe(1);
+    // Main moves on origin (a merge elsewhere) after this clone's last fetch.
+    const clone = join(box.root, "colleague");
+    git(box.root, ["clone", "--quiet", box.remoteUrl, clone], box.env);
+    git(clone, ["commit", "--quiet", "--allow-empty", "-m", "elsewhere"], box.env);
+    git(clone, ["push", "--quiet", "origin", "main"], box.env);
+    expect(await commitsBuilt(["add-env", "qa", "--storage", "existing:nfs", "--expose", "nodeport:31380"])).toBe(2);
+    expect(git(box.repo, ["rev-parse", "gitops-redis/add-env-qa^"], box.env)).toBe(git(clone, ["rev-parse", "main"], box.env));
   });
 
   it("after the merge: same settings is a no-op, other settings stop with a conflict naming set", async () => {

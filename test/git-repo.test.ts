@@ -263,6 +263,9 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
     const head = git(dir, ["rev-parse", "HEAD"], env);
     const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/b/c.yaml", "c\n"]]), message: "change" });
     expect(built!.commit).toHaveLength(64);
+    // The object format comes from the repository's objects, not from how the parent is named.
+    const byName = await repo.commitOnto({ parent: "HEAD", changes: new Map([["envs/b/c.yaml", "c\n"]]), message: "change" });
+    expect(byName!.tree).toBe(built!.tree);
     await repo.setBranch("gitops-redis/add-env-b", built!, undefined);
     expect(git(dir, ["rev-parse", "gitops-redis/add-env-b"])).toBe(built!.commit);
     expect(git(dir, ["ls-tree", "-r", "--name-only", built!.commit]).split("\n")).toEqual(["envs/a.yaml", "envs/b/c.yaml"]);

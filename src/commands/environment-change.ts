@@ -85,7 +85,7 @@ export async function loadRepository(
   if (!isRoot) {
     throw new UsageError(`${ctx.cwd} is not the top of a git repository`, { hint: "run gitops-redis init first, or cd into the repository" });
   }
-  const defaultBranch = defaultBranchOf(headConfig) ?? current ?? "main";
+  const defaultBranch = defaultBranchAt(headConfig, current);
   let online = false;
   if (access && options.online) {
     online = await (fetching?.branch === defaultBranch ? fetching.done : fetchRemote(repo, access, defaultBranch));
@@ -104,6 +104,9 @@ export async function loadRepository(
   }
   return { repo, config, base, access, online };
 }
+
+/** The default branch as HEAD's gitops-redis.yaml names it, else the checked-out branch, else main. */
+const defaultBranchAt = (headConfig: string | undefined, current: string | undefined): string => defaultBranchOf(headConfig) ?? current ?? "main";
 
 /** gitops-redis.yaml at `base`, parsed; HEAD's copy, already read, when `base` is the checked-out branch's tip. */
 async function configAt(repo: GitRepo, base: string, current: string | undefined, headConfig: string | undefined): Promise<RepoConfig | undefined> {
@@ -195,11 +198,16 @@ interface PlannedCommit {
   built: CommitResult | undefined;
 }
 
-/** The plan of `spec` on `base`, committed (objects only: no ref moves). */
-async function commitChange(repo: GitRepo, config: RepoConfig, base: string, spec: EnvironmentSpec, message: string): Promise<PlannedCommit> {
+/** The environment's files as `base` has them, and what `spec` changes in them. */
+async function planChange(repo: GitRepo, config: RepoConfig, base: string, spec: EnvironmentSpec): Promise<Omit<PlannedCommit, "built">> {
   const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [spec.name]: spec } };
   const current = await repo.readFiles(base, environmentInputPaths(config, spec));
-  const changes = planEnvironmentFiles(nextConfig, spec, current);
+  return { current, changes: planEnvironmentFiles(nextConfig, spec, current) };
+}
+
+/** The plan of `spec` on `base`, committed (objects only: no ref moves). */
+async function commitChange(repo: GitRepo, config: RepoConfig, base: string, spec: EnvironmentSpec, message: string): Promise<PlannedCommit> {
+  const { current, changes } = await planChange(repo, config, base, spec);
   const built = changes.size === 0 ? undefined : await repo.commitOnto({ parent: base, changes, message });
   return { current, changes, built };
 }
@@ -226,8 +234,8 @@ async function buildAhead(
 ): Promise<BuiltAhead | undefined> {
   const { isRoot, access, current, headConfig } = await start;
   if (!isRoot || !access) return undefined;
-  const defaultBranch = defaultBranchOf(headConfig) ?? current ?? "main";
-  const [local, remote] = await Promise.all([repo.refCommitAtStart(`refs/heads/${defaultBranch}`), repo.refCommitAtStart(trackingRef(defaultBranch))]);
+  const defaultBranch = defaultBranchAt(headConfig, current);
+  const [local, remote] = await Promise.all([repo.refCommitAsListed(`refs/heads/${defaultBranch}`), repo.refCommitAsListed(trackingRef(defaultBranch))]);
   const base = local && remote && local !== remote ? undefined : (local ?? remote);
   const config = base && (await configAt(repo, base, current, headConfig));
   if (!base || !config || (action === "add-env" && config.environments[name])) return undefined;
@@ -273,14 +281,12 @@ export async function changeEnvironment(
   const message = commitMessage(action, spec);
 
   if (options.dryRun) {
-    const current = await loaded.repo.readFiles(loaded.base, environmentInputPaths(config, spec));
-    const nextConfig: RepoConfig = { ...config, environments: { ...config.environments, [name]: spec } };
-    const changes = planEnvironmentFiles(nextConfig, spec, current);
+    const { current, changes } = await planChange(loaded.repo, config, loaded.base, spec);
     await loaded.repo.checkPaths(loaded.base, changes);
     out.info(`Dry run: ${action} ${name} (${describeEnvironment(spec)}) would commit on ${branch}:`);
     out.info(`  ${message}`);
     out.info(changes.size ? formatDiff(current, changes) : "  (no file would change)");
-    printNotes(ctx, nextConfig, spec);
+    printNotes(ctx, { ...config, environments: { ...config.environments, [name]: spec } }, spec);
     if (action === "set" && changes.size) printRisks(ctx, await reviewOf(undefined, loaded, spec, { current, changes }));
     out.json({ action: "dry-run", env: name, branch, commit: null, files: [...changes.keys()], pr: null });
     return;

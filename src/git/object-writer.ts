@@ -1,14 +1,13 @@
 /**
- * New git objects (the files and trees of one commit) written by one `git unpack-objects`, from a pack made here:
- * one git process instead of `hash-object` (with a temporary file per file) and `mktree`. Their ids are computed
- * here as git computes them; git stores each under the id it computes from the same bytes.
+ * New git objects (the files and trees of one commit) written by one `git unpack-objects`, from a pack made here.
+ * Their ids are computed here as git computes them; git stores each under the id it computes from the same bytes.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 
 export type ObjectFormat = "sha1" | "sha256";
-export type ObjectType = "blob" | "tree";
+type ObjectType = "blob" | "tree";
 
 export interface NewObject {
   type: ObjectType;

@@ -1,8 +1,8 @@
 /**
  * The git adapter: every git process gitops-redis runs goes through here (simple-git over the real git binary, and
- * two long-lived batch processes it cannot drive: cat-file for reads, mktree for trees). Environment branches are
- * built with plumbing (hash-object, mktree, commit-tree), so the user's working tree and index are never touched by
- * add-env and a half-finished run leaves nothing behind but unreferenced objects.
+ * the processes it cannot drive: one long-lived cat-file for reads, unpack-objects fed a pack for writes).
+ * Environment branches are built with plumbing (unpack-objects, commit-tree, update-ref), so the user's working tree
+ * and index are never touched by add-env and a half-finished run leaves nothing behind but unreferenced objects.
  */
 import { readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -46,7 +46,7 @@ const NO_OUTPUT = Buffer.alloc(0);
 
 /**
  * simple-git's completion plugin settles a command on `close`, or 50 ms after `exit`, and then sleeps another 50 ms
- * if the command printed nothing. Most plumbing we run is silent (read-tree, update-index, update-ref, fetch), which
+ * if the command printed nothing. Most plumbing we run is silent (update-ref, fetch, push), which
  * cost a run 200 ms. So: an empty chunk, sent once the plugin listens, tells it the output was not lost; and a command
  * settles on `close` (all output read) or, when a helper it started keeps the pipes open (an ssh ControlPersist
  * master, a credential daemon), 2 s after `exit`. 50 ms was a race a busy event loop can lose: its timers run before
@@ -140,14 +140,14 @@ export class GitRepo {
   /** The commit a full branch or remote-tracking ref points at, from one for-each-ref per run. */
   async refCommit(ref: `refs/${string}`): Promise<string | undefined> {
     if (this.remotesMoved && ref.startsWith("refs/remotes/")) return (await this.objects.read(`${ref}^{commit}`))?.id;
-    return (await this.refs()).refs.get(ref)?.commit;
+    return this.refCommitAsListed(ref);
   }
 
   /**
-   * The commit `ref` had in the run's ref table: as read before a fetch moved the remote-tracking refs (unless a
-   * write since made the table be read again). Only a guess of what resolve() will say.
+   * The commit `ref` has in the run's ref table, which the first reads list before the fetch: what resolve() will
+   * most likely say once the fetch is done.
    */
-  async refCommitAtStart(ref: `refs/${string}`): Promise<string | undefined> {
+  async refCommitAsListed(ref: `refs/${string}`): Promise<string | undefined> {
     return (await this.refs()).refs.get(ref)?.commit;
   }
 
@@ -275,12 +275,13 @@ export class GitRepo {
    * files and trees go to git in one pack (src/git/object-writer.ts).
    */
   async commitOnto(request: CommitRequest): Promise<CommitResult | undefined> {
-    const format = formatOf(request.parent);
+    const parentTree = await this.treeOf(request.parent);
+    const format = formatOf(parentTree);
     const blobs = [...request.changes].filter((c): c is [string, string] => c[1] !== null).map(([path, text]) => [path, Buffer.from(text, "utf8")] as const);
     const ids = new Map<string, string | null>(request.changes);
     for (const [path, content] of blobs) ids.set(path, objectId("blob", content, format));
     const { root, trees } = await planTrees((spec) => this.objects.read(spec), request.parent, ids);
-    if (root === (await this.treeOf(request.parent))) return undefined;
+    if (root === parentTree) return undefined;
     // The same file twice (two environments with equal values) is one blob.
     const newBlobs = [...new Map(blobs.map(([path, content]) => [ids.get(path)!, content])).values()].map((content) => ({ type: "blob" as const, content }));
     await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees], format));
@@ -290,8 +291,9 @@ export class GitRepo {
 
   /** The PathConflict a commitOnto of `changes` would meet (a dry run's check), without writing any object. */
   async checkPaths(parent: string, changes: ReadonlyMap<string, string | null>): Promise<void> {
-    // Any id will do: nothing is written.
-    const pending = new Map([...changes].map(([path, content]) => [path, content === null ? null : "0".repeat(parent.length)]));
+    // Any id of the repository's length will do: nothing is written.
+    const zero = "0".repeat((await this.treeOf(parent)).length);
+    const pending = new Map([...changes].map(([path, content]) => [path, content === null ? null : zero]));
     await planTrees((spec) => this.objects.read(spec), parent, pending);
   }
 

@@ -1,8 +1,7 @@
 /**
  * The trees of a commit that changes a few files of its parent: only the directories on the changed paths are
- * rewritten, every other tree keeps its id. This replaces a temporary index (read-tree, update-index, write-tree:
- * three git processes one after the other, for a handful of files); the trees are computed here, as git would write
- * them, and written with the files by src/git/object-writer.ts.
+ * rewritten, every other tree keeps its id. They are computed here as git writes trees, and written with the files by
+ * src/git/object-writer.ts.
  */
 import { ConflictError } from "../errors.js";
 import type { GitObject } from "./object-reader.js";
@@ -53,7 +52,7 @@ const typeOf = (mode: string): string => (/^0?40000$/.test(mode) ? "tree" : mode
 const canonical = (mode: string): string => Number.parseInt(mode, 8).toString(8);
 
 /** A tree object's content: entries sorted by name, a directory's name compared as if it ended in "/". */
-export function treeContent(entries: Entries): Buffer {
+function treeContent(entries: Entries): Buffer {
   const sortKey = (name: string, mode: string) => (typeOf(mode) === "tree" ? `${name}/` : name);
   // Names are latin1 strings of their bytes: comparing them compares the bytes, as git does.
   const sorted = [...entries].sort(([a, x], [b, y]) => (sortKey(a, x.mode) < sortKey(b, y.mode) ? -1 : 1));
@@ -105,7 +104,7 @@ export async function planTrees(read: (spec: string) => Promise<GitObject | unde
       if (parentOf(path) !== dir) continue;
       // A file where a directory is: only when the changes empty that directory.
       if (id !== null && isTree(baseName(path)) && written.get(path) !== null) throw new PathConflict(path, "a directory", parent);
-      // A deletion deletes a file: a directory of that name stays (as a temporary index would keep it).
+      // A deletion deletes a file: a directory of that name stays, as git's index would keep it.
       if (id === null) {
         if (!isTree(baseName(path))) entries.delete(nameKey(baseName(path)));
       } else entries.set(nameKey(baseName(path)), { mode: "100644", id });
