@@ -4,13 +4,17 @@
  * Environment branches are built with plumbing (unpack-objects, commit-tree, update-ref), so the user's working tree
  * and index are never touched by add-env and a half-finished run leaves nothing behind but unreferenced objects.
  */
-import { readFile, realpath, stat } from "node:fs/promises";
+import { readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { RemoteError } from "../errors.js";
 import { ObjectReader } from "./object-reader.js";
-import { formatOf, objectId, packOf, unpackObjects } from "./object-writer.js";
-import { planTrees } from "./tree-writer.js";
+
+/**
+ * The object writers, loaded by the first write: they bring node:crypto, which a run needs only once it has a commit
+ * to build, so it loads while git fetches rather than before the first git process starts.
+ */
+const writers = async () => ({ ...(await import("./object-writer.js")), ...(await import("./tree-writer.js")) });
 
 export interface CommitRequest {
   /** Commit to build on (its tree is the starting point). */
@@ -106,7 +110,7 @@ export class GitRepo {
     if (!this.baseEnv.GIT_DIR && !this.baseEnv.GIT_WORK_TREE && (await looksLikeGitDir(join(this.dir, ".git")))) return true;
     try {
       const top = await this.git.raw(["rev-parse", "--show-toplevel"]);
-      return (await realpath(top)) === (await realpath(this.dir));
+      return realpathSync(top) === realpathSync(this.dir);
     } catch {
       // Without git too: validate then reads the folder as it is.
       return false;
@@ -179,7 +183,7 @@ export class GitRepo {
     for (const field of out.split("\n")) {
       if (field.startsWith("worktree ")) path = field.slice("worktree ".length);
       else if (field === `branch refs/heads/${branch}` && path !== undefined) {
-        const [here, there] = await Promise.all([realpath(this.dir), realpath(path).catch(() => path!)]);
+        const [here, there] = [realpathSync(this.dir), realOrAsIs(path)];
         if (here !== there) return path;
       }
     }
@@ -275,6 +279,7 @@ export class GitRepo {
    * files and trees go to git in one pack (src/git/object-writer.ts).
    */
   async commitOnto(request: CommitRequest): Promise<CommitResult | undefined> {
+    const { formatOf, objectId, packOf, planTrees, unpackObjects } = await writers();
     const parentTree = await this.treeOf(request.parent);
     const format = formatOf(parentTree);
     const blobs = [...request.changes].filter((c): c is [string, string] => c[1] !== null).map(([path, text]) => [path, Buffer.from(text, "utf8")] as const);
@@ -294,7 +299,7 @@ export class GitRepo {
     // Any id of the repository's length will do: nothing is written.
     const zero = "0".repeat((await this.treeOf(parent)).length);
     const pending = new Map([...changes].map(([path, content]) => [path, content === null ? null : zero]));
-    await planTrees((spec) => this.objects.read(spec), parent, pending);
+    await (await writers()).planTrees((spec) => this.objects.read(spec), parent, pending);
   }
 
   /** Moves `branch` to `target`, failing if it moved since we read `expected` (undefined = must not exist). */
@@ -408,10 +413,31 @@ function firstLine(error: unknown): string {
 }
 
 async function looksLikeGitDir(path: string): Promise<boolean> {
-  const found = await stat(path).catch(() => undefined);
-  if (found?.isDirectory()) return Boolean(await stat(join(path, "HEAD")).catch(() => undefined));
-  if (found?.isFile()) return (await readFile(path, "utf8").catch(() => "")).startsWith("gitdir:");
-  return false;
+  // Synchronous: two stat calls, and node:fs/promises would be one more module to load before the first git process.
+  const found = statOrNothing(path);
+  if (found?.isDirectory()) return statOrNothing(join(path, "HEAD")) !== undefined;
+  if (!found?.isFile()) return false;
+  try {
+    return readFileSync(path, "utf8").startsWith("gitdir:");
+  } catch {
+    return false;
+  }
+}
+
+function statOrNothing(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function realOrAsIs(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** simple-git's env() replaces the whole environment; keep PATH/HOME and the user's git settings. */
