@@ -5,7 +5,7 @@
  */
 import { ConflictError } from "../errors.js";
 import type { GitObject } from "./object-reader.js";
-import { objectId, type NewObject, type ObjectFormat } from "./object-writer.js";
+import { formatOf, objectId, type NewObject } from "./object-writer.js";
 
 /** The changes would replace something of the user's of another kind (a file by a directory or the other way). */
 export class PathConflict extends ConflictError {
@@ -91,7 +91,7 @@ export async function planTrees(read: (spec: string) => Promise<GitObject | unde
   if (root?.type !== "tree") throw new Error(`git: ${parent} has no tree`);
   // SHA-1 or SHA-256, as the repository names its objects.
   const idBytes = root.id.length / 2;
-  const format: ObjectFormat = idBytes === 32 ? "sha256" : "sha1";
+  const format = formatOf(root.id);
   const trees: PlannedTrees["trees"] = [];
   const written = new Map<string, string | null>();
   for (const [i, dir] of dirs.entries()) {
