@@ -165,12 +165,11 @@ async function buildBranch(
   spec: EnvironmentSpec,
   branch: string,
   message: string,
-  ahead?: Promise<BuiltAhead | undefined>,
+  ahead?: BuiltAhead,
 ): Promise<BuiltChange | undefined> {
   const { repo, config, base } = loaded;
-  const early = await ahead?.catch(() => undefined);
   // Same base, so the same config (loadRepository took the early one's), spec and plan.
-  const { current, changes, built } = early?.base === base ? early : await commitChange(repo, config, base, spec, message);
+  const { current, changes, built } = ahead?.base === base ? ahead : await commitChange(repo, config, base, spec, message);
   if (!built) return undefined;
   const tip = await repo.resolve(`refs/heads/${branch}`);
   if (tip && (await repo.treeOf(tip)) === built.tree && (await repo.resolve(`${tip}^`)) === base) {
@@ -257,9 +256,11 @@ export async function changeEnvironment(
   const { out } = ctx;
   const online = options.push !== false && !options.dryRun;
   const token = resolveToken(ctx.env);
-  const ahead = online ? guarded(buildAhead(repo, start, action, name, options, ctx.env)) : undefined;
+  // A failed early build is left to the normal path, which reports it.
+  const building = online ? buildAhead(repo, start, action, name, options, ctx.env).catch(() => undefined) : undefined;
   const prModules = online && token ? loadPullRequestModules() : undefined;
-  let loaded = await loadRepository(repo, ctx, { online }, start, await ahead?.catch(() => undefined));
+  const ahead = await building;
+  let loaded = await loadRepository(repo, ctx, { online }, start, ahead);
   const { config } = loaded;
   const spec = resolveSpec(action, name, options, config);
   // Checked before anything is written: the API URL can come from the environment or the config.
