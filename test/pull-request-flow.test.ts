@@ -222,6 +222,8 @@ describe("add-env opens or updates one pull request", () => {
     expect(result.stderr).toContain("rejected the push");
     expect(git(box.remote, ["rev-parse", BRANCH], box.env)).toBe(git(box.repo, ["rev-parse", BRANCH], box.env));
     expect(opened()).toHaveLength(1);
+    // The review of the rebuilt commit, started by the second push, is in the body.
+    expect(opened()[0]?.body).toContain("### What changes");
     // The run created the branch: it says so, with the notes that come with a new environment.
     expect(result.stdout).toContain(`Created branch ${BRANCH}`);
     expect(result.stdout).toContain("Password: create Secret");

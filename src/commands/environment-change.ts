@@ -316,12 +316,15 @@ export async function changeEnvironment(
   // `set` changes an environment that runs, so only it can risk data; a pull request needs the section either way.
   const opensPr = Boolean(prModules && target && token);
   const startReview = (change: BuiltChange) => (opensPr || action === "set" ? guarded(reviewOf(prModules, loaded, spec, change)) : undefined);
-  let review = startReview(built);
+  let review: ReturnType<typeof startReview>;
   let pushed = false;
   let rebuilt = false;
   if (access && options.push !== false && (!loaded.online || remoteTip !== built.commit)) {
+    // The review parses YAML on the main thread for about 10 ms: started once git push runs, it fills the push's wait
+    // instead of holding back its start.
+    const reviewWhilePushing = (change: BuiltChange) => ({ onStarted: () => (review ??= startReview(change)) });
     try {
-      await pushBranch(loaded.repo, access, branch, true);
+      await pushBranch(loaded.repo, access, branch, true, { seen: { tip: remoteTip }, ...reviewWhilePushing(built) });
     } catch (error) {
       if (!(error instanceof PushRejected)) throw error;
       // The remote branch moved since we looked: rebuild on the current default branch and try once more.
@@ -330,12 +333,13 @@ export async function changeEnvironment(
       const again = await buildBranch(loaded, resolveSpec(action, name, options, loaded.config), branch, message);
       // The first build already moved the branch: a branch this run created stays "created" whatever the rebuild says.
       if (again) built = { ...again, result: built.result === "created" || again.result === "unchanged" ? built.result : again.result };
-      review = startReview(built);
+      review = undefined;
       rebuilt = true;
-      await pushBranch(loaded.repo, access, branch, true);
+      await pushBranch(loaded.repo, access, branch, true, reviewWhilePushing(built));
     }
     pushed = true;
   }
+  review ??= startReview(built);
 
   const files = [...built.changes.keys()];
   if (built.result === "unchanged") {

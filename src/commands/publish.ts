@@ -36,15 +36,22 @@ export function fetchRemote(repo: GitRepo, access: RemoteAccess, defaultBranch: 
 
 /**
  * Pushes `branch` with a lease on what we last saw of it on origin, so a push that somebody made since is
- * detected (PushRejected) instead of silently overwritten.
+ * detected (PushRejected) instead of silently overwritten. `seen` is that tip when the caller has just resolved it.
  */
-export async function pushBranch(repo: GitRepo, access: RemoteAccess, branch: string, lease: boolean): Promise<void> {
+export async function pushBranch(
+  repo: GitRepo,
+  access: RemoteAccess,
+  branch: string,
+  lease: boolean,
+  options: { seen?: { tip: string | undefined }; onStarted?: () => void } = {},
+): Promise<void> {
+  const { onStarted } = options;
   if (!lease) {
-    await repo.push(REMOTE, branch, { env: access.env });
+    await repo.push(REMOTE, branch, { env: access.env, onStarted });
     return;
   }
-  const expected = await repo.resolve(trackingRef(branch));
-  await repo.push(REMOTE, branch, { lease: { expected }, env: access.env });
+  const expected = options.seen ? options.seen.tip : await repo.resolve(trackingRef(branch));
+  await repo.push(REMOTE, branch, { lease: { expected }, env: access.env, onStarted });
 }
 
 export interface GitHubTarget {

@@ -56,9 +56,14 @@ const NO_OUTPUT = Buffer.alloc(0);
  * master, a credential daemon), 2 s after `exit`. 50 ms was a race a busy event loop can lose: its timers run before
  * the pipe is read, and the output came back empty.
  */
-function client(baseDir: string, trimmed = true): SimpleGit {
+function client(baseDir: string, trimmed = true, onSpawn?: () => void): SimpleGit {
   return simpleGit({ baseDir, trimmed, unsafe: TRUSTED_ENVIRONMENT, completion: { onClose: true, onExit: 2000 } }).outputHandler(
-    (_command, stdout) => process.nextTick(() => stdout.emit("data", NO_OUTPUT)),
+    (_command, stdout) => {
+      process.nextTick(() => {
+        stdout.emit("data", NO_OUTPUT);
+        onSpawn?.();
+      });
+    },
   );
 }
 
@@ -99,8 +104,8 @@ export class GitRepo {
     this.reader = undefined;
   }
 
-  private run(args: string[], env?: Record<string, string>): Promise<string> {
-    const git = env ? client(this.dir).env({ ...cleanEnv(this.baseEnv), ...env }) : this.git;
+  private run(args: string[], env?: Record<string, string>, onSpawn?: () => void): Promise<string> {
+    const git = env || onSpawn ? client(this.dir, true, onSpawn).env({ ...cleanEnv(this.baseEnv), ...env }) : this.git;
     return git.raw(args);
   }
 
@@ -377,13 +382,18 @@ export class GitRepo {
   async push(
     remote: string,
     branch: string,
-    options: { lease?: { expected: string | undefined }; env?: Record<string, string> } = {},
+    options: {
+      lease?: { expected: string | undefined };
+      env?: Record<string, string>;
+      /** Called once git push has been spawned: work to overlap with it can start. */
+      onStarted?: () => void;
+    } = {},
   ): Promise<void> {
     const args = ["push", "--quiet", "--porcelain", remote, `refs/heads/${branch}:refs/heads/${branch}`];
     if (options.lease) args.splice(2, 0, `--force-with-lease=refs/heads/${branch}:${options.lease.expected ?? ""}`);
     this.forgetRefs();
     try {
-      await this.run(args, { GIT_TERMINAL_PROMPT: "0", ...(options.env ?? {}) });
+      await this.run(args, { GIT_TERMINAL_PROMPT: "0", ...(options.env ?? {}) }, options.onStarted);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       if (/\[(remote )?rejected\]|stale info|fetch first|non-fast-forward/.test(text)) throw new PushRejected(branch, firstLine(error));
