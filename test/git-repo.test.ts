@@ -273,3 +273,16 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
   });
 });
 
+
+describe("GitRepo runs git in the user's environment", () => {
+  it("runs with the user's command-scope config naming programs (GIT_CONFIG_*: a credential helper, gpg), as git does", async () => {
+    const { dir, head } = repository({ "keep.yaml": "k\n" });
+    const programs = { GIT_CONFIG_COUNT: "2", GIT_CONFIG_KEY_0: "credential.helper", GIT_CONFIG_VALUE_0: "store", GIT_CONFIG_KEY_1: "gpg.program", GIT_CONFIG_VALUE_1: "gpg2" };
+    for (const env of [gitEnv(dir, programs), gitEnv(dir, { ...programs, GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z" })]) {
+      const repo = new GitRepo(dir, env);
+      opened.push(repo);
+      const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/a.yaml", "a\n"]]), message: "add a" });
+      expect(git(dir, ["show", `${built!.commit}:envs/a.yaml`])).toBe("a");
+    }
+  });
+});

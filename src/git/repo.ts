@@ -30,20 +30,32 @@ export interface CommitResult {
 }
 
 /**
- * simple-git refuses environment variables that could run programs (EDITOR, PAGER, GIT_SSH_COMMAND, ...) because they
- * are dangerous when an attacker controls them. Here the environment is the user's own shell's, and many users set
- * these, so we allow them; every argument we pass is built by us from validated input and separated by `--`.
+ * simple-git refuses environment variables that could run programs (EDITOR, PAGER, GIT_SSH_COMMAND, ...), and
+ * configuration given through GIT_CONFIG_COUNT/KEY/VALUE that could (a credential helper, gpg.program, ...), because
+ * they are dangerous when an attacker controls them. Here the environment is the user's own shell's, and many users
+ * set these (CI systems pass credential helpers that way), so we allow them; every argument we pass is built by us
+ * from validated input and separated by `--`.
  */
 const TRUSTED_ENVIRONMENT = {
+  allowUnsafeAlias: true,
   allowUnsafeAskPass: true,
-  allowUnsafeConfigPaths: true,
   allowUnsafeConfigEnvCount: true,
-  allowUnsafeEditor: true,
-  allowUnsafePager: true,
-  allowUnsafeSshCommand: true,
-  allowUnsafeGitProxy: true,
-  allowUnsafeTemplateDir: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeCredentialHelper: true,
   allowUnsafeDiffExternal: true,
+  allowUnsafeDiffTextConv: true,
+  allowUnsafeEditor: true,
+  allowUnsafeFilter: true,
+  allowUnsafeFsMonitor: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeGpgProgram: true,
+  allowUnsafeHooksPath: true,
+  allowUnsafeMergeDriver: true,
+  allowUnsafePack: true,
+  allowUnsafePager: true,
+  allowUnsafeProtocolOverride: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeTemplateDir: true,
 } as const;
 
 const NO_OUTPUT = Buffer.alloc(0);
