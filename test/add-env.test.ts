@@ -118,7 +118,8 @@ describe("add-env on real git", () => {
       writeFileSync(trace, "");
       const result = await box.cli(args);
       expect(result.code, result.stderr).toBe(0);
-      return (readFileSync(trace, "utf8").match(/trace: built-in: git commit-tree /g) ?? []).length;
+      // Each commit built is one pack of its new objects (the remote unpacks the push's with --pack_header).
+      return (readFileSync(trace, "utf8").match(/trace: built-in: git unpack-objects -q$/gm) ?? []).length;
     };
     expect(await commitsBuilt(["add-env", "dev", "--storage", "existing:nfs", "--expose", "nodeport:31379"])).toBe(1);
     // Main moves on origin (a merge elsewhere) after this clone's last fetch.

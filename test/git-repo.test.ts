@@ -1,8 +1,8 @@
 /** The git adapter's reads and writes, against real repositories. */
 import { execFileSync } from "node:child_process";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { GitRepo } from "../src/git/repo.js";
 import { git, gitEnv, tempDir } from "./support/repo.js";
 
@@ -273,6 +273,60 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
   });
 });
 
+describe("GitRepo.commitOnto writes the commit git would, and leaves to git the commits it cannot write plainly", () => {
+  const commitText = (dir: string, id: string) => git(dir, ["cat-file", "commit", id]);
+  const processes = (trace: string, command: string) => (readFileSync(trace, "utf8").match(new RegExp(`trace: built-in: git ${command} `, "g")) ?? []).length;
+
+  it("writes, in its pack and with no commit-tree process, the commit `git commit-tree` writes, for an identity from the environment or the config", async () => {
+    const { dir, head } = repository({ "keep.yaml": "k\n" });
+    const trace = join(dir, ".git", "trace");
+    git(dir, ["config", "user.name", "Config User"]);
+    git(dir, ["config", "user.email", "config@example.invalid"]);
+    git(dir, ["config", "committer.name", "Committer Name"]);
+    const zone = process.env.TZ;
+    // git writes the local zone's offset: here one with half hours, for this process and git alike.
+    process.env.TZ = "Asia/Kolkata";
+    onTestFinished(() => {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    });
+    const fromEnv = gitEnv(dir, { GIT_TRACE: trace, TZ: "Asia/Kolkata" });
+    const { GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME, GIT_COMMITTER_EMAIL, ...fromConfig } = fromEnv;
+    for (const env of [fromEnv, fromConfig]) {
+      writeFileSync(trace, "");
+      const repo = new GitRepo(dir, env);
+      opened.push(repo);
+      const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/a.yaml", "a\n"]]), message: "feat(a): add Redis environment a" });
+      expect(processes(trace, "commit-tree")).toBe(0);
+      expect(processes(trace, "unpack-objects")).toBe(1);
+      const text = commitText(dir, built!.commit);
+      const when = /^committer .* (\d+ [+-]\d{4})$/m.exec(text)![1]!;
+      const byGit = git(dir, ["commit-tree", built!.tree, "-p", head, "-m", "feat(a): add Redis environment a"], { ...env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when });
+      expect(built!.commit).toBe(byGit);
+      expect(() => git(dir, ["fsck", "--strict", "--no-dangling"])).not.toThrow();
+      if (env === fromConfig) {
+        expect(text).toMatch(/^author Config User <config@example.invalid> \d+ \+0530$/m);
+        expect(text).toMatch(/^committer Committer Name <config@example.invalid> /m);
+      } else expect(text).toMatch(/^author Test User <test@example.invalid> /m);
+    }
+  });
+
+  it("leaves the commit to git when it is to be re-encoded, has a date given, or has no identity given", async () => {
+    const { dir, head } = repository({ "keep.yaml": "k\n" });
+    const { GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME, GIT_COMMITTER_EMAIL, ...anonymous } = gitEnv(dir);
+    const cases: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
+      ["i18n.commitEncoding", gitEnv(dir, { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "i18n.commitEncoding", GIT_CONFIG_VALUE_0: "ISO-8859-1" }), /^encoding ISO-8859-1$/m],
+      ["GIT_AUTHOR_DATE", gitEnv(dir, { GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z" }), /^author Test User <test@example.invalid> 1767225600 \+0000$/m],
+      ["no identity", { ...anonymous, GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "user.useConfigOnly", GIT_CONFIG_VALUE_0: "true" }, /^author gitops-redis <gitops-redis@users.noreply.github.com> /m],
+    ];
+    for (const [name, env, expected] of cases) {
+      const repo = new GitRepo(dir, env);
+      opened.push(repo);
+      const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/a.yaml", "a\n"]]), message: "add a" });
+      expect(commitText(dir, built!.commit), name).toMatch(expected);
+    }
+  });
+});
 
 describe("GitRepo runs git in the user's environment", () => {
   it("runs with the user's command-scope config naming programs (GIT_CONFIG_*: a credential helper, gpg), as git does", async () => {

@@ -1,5 +1,6 @@
 /**
- * New git objects (the files and trees of one commit) written by one `git unpack-objects`, from a pack made here.
+ * New git objects (the files and trees of one commit, and the commit) written by one `git unpack-objects`, from a pack
+ * made here.
  * Their ids are computed here as git computes them; git stores each under the id it computes from the same bytes.
  */
 import { spawn } from "node:child_process";
@@ -7,7 +8,7 @@ import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 
 export type ObjectFormat = "sha1" | "sha256";
-type ObjectType = "blob" | "tree";
+type ObjectType = "blob" | "tree" | "commit";
 
 export interface NewObject {
   type: ObjectType;
@@ -22,7 +23,7 @@ export function objectId(type: ObjectType, content: Buffer, format: ObjectFormat
   return createHash(format).update(`${type} ${content.length}\0`).update(content).digest("hex");
 }
 
-const PACK_TYPE: Record<ObjectType, number> = { tree: 2, blob: 3 };
+const PACK_TYPE: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3 };
 
 /** A version 2 pack of whole (undeltified) objects, as git's pack-format documentation describes it. */
 export function packOf(objects: readonly NewObject[], format: ObjectFormat): Buffer {

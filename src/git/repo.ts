@@ -1,14 +1,16 @@
 /**
  * The git adapter: every git process gitops-redis runs goes through here (simple-git over the real git binary, and
  * the processes it cannot drive: one long-lived cat-file for reads, unpack-objects fed a pack for writes).
- * Environment branches are built with plumbing (unpack-objects, commit-tree, update-ref), so the user's working tree
- * and index are never touched by add-env and a half-finished run leaves nothing behind but unreferenced objects.
+ * Environment branches are built with plumbing (unpack-objects, which writes the commit too when it is a plain one,
+ * else commit-tree; update-ref), so the user's working tree and index are never touched by add-env and a
+ * half-finished run leaves nothing behind but unreferenced objects.
  */
 import { readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { RemoteError } from "../errors.js";
 import { ObjectReader } from "./object-reader.js";
+import { configuredRemoteUrlOf, parseSettings, plainCommitIdentity, remoteUrlOf, SETTINGS_PATTERN, type GitSettings } from "./settings.js";
 
 /**
  * The object writers, loaded by the first write: they bring node:crypto, which a run needs only once it has a commit
@@ -93,6 +95,8 @@ export class GitRepo {
   /** refname -> commit and tree, read once with for-each-ref; dropped whenever we or a fetch move a ref. */
   private refCache: Promise<RefTable> | undefined;
   private reader: ObjectReader | undefined;
+  /** The configuration gitops-redis reads (src/git/settings.ts), once; undefined when git could not read it. */
+  private settingsCache: Promise<GitSettings | undefined> | undefined;
   /** A fetch moved remote-tracking refs since the table was read: those are asked of git one by one. */
   private remotesMoved = false;
 
@@ -135,7 +139,17 @@ export class GitRepo {
   }
 
   async init(defaultBranch: string): Promise<void> {
+    this.settingsCache = undefined;
     await this.git.raw(["init", "--quiet", `--initial-branch=${defaultBranch}`]);
+  }
+
+  private settings(): Promise<GitSettings | undefined> {
+    // Untrimmed: a value may end in white space. No match exits 1 with no output, which simple-git takes as success.
+    this.settingsCache ??= client(this.dir, false)
+      .env(cleanEnv(this.baseEnv))
+      .raw(["config", "-z", "--get-regexp", SETTINGS_PATTERN])
+      .then(parseSettings, () => undefined);
+    return this.settingsCache;
   }
 
   private refs(): Promise<RefTable> {
@@ -306,9 +320,21 @@ export class GitRepo {
     if (root === parentTree) return undefined;
     // The same file twice (two environments with equal values) is one blob.
     const newBlobs = [...new Map(blobs.map(([path, content]) => [ids.get(path)!, content])).values()].map((content) => ({ type: "blob" as const, content }));
-    await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees], format));
-    const commit = await this.withIdentity((env) => this.run(["commit-tree", root, "-p", request.parent, "-m", request.message], env));
-    return { commit, tree: root };
+    const settings = await this.settings();
+    // The zone a commit's date is written in is the local one, git's and this process's alike unless TZ differs.
+    const identity = settings && this.baseEnv.TZ === process.env.TZ ? plainCommitIdentity(settings, this.baseEnv, new Date()) : undefined;
+    const named = request.parent.length === parentTree.length && /^[0-9a-f]+$/.test(request.parent);
+    const parent = identity && (named ? request.parent : (await this.objects.read(`${request.parent}^{commit}`))?.id);
+    if (!identity || !parent) {
+      await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees], format));
+      const commit = await this.withIdentity((env) => this.run(["commit-tree", root, "-p", request.parent, "-m", request.message], env));
+      return { commit, tree: root };
+    }
+    // The commit object `git commit-tree -m` writes, in the same pack: one process fewer.
+    const message = request.message.endsWith("\n") ? request.message : `${request.message}\n`;
+    const content = Buffer.from(`tree ${root}\nparent ${parent}\nauthor ${identity.author}\ncommitter ${identity.committer}\n\n${message}`, "utf8");
+    await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees, { type: "commit", content }], format));
+    return { commit: objectId("commit", content, format), tree: root };
   }
 
   /** The PathConflict a commitOnto of `changes` would meet (a dry run's check), without writing any object. */
@@ -344,16 +370,20 @@ export class GitRepo {
     await this.git.raw(["reset", "--quiet", "--hard", "HEAD"]);
   }
 
-  remoteUrl(remote: string): Promise<string | undefined> {
-    return this.answer(["remote", "get-url", remote]);
+  async remoteUrl(remote: string): Promise<string | undefined> {
+    const settings = await this.settings();
+    // A remote git knows from elsewhere (.git/remotes) is for git to name.
+    return (settings && remoteUrlOf(settings, remote)) ?? this.answer(["remote", "get-url", remote]);
   }
 
-  /** The remote's URL as configured, before url.<base>.insteadOf rewrites it (remoteUrl gives the rewritten one). */
-  configuredRemoteUrl(remote: string): Promise<string | undefined> {
-    return this.answer(["config", "--get", `remote.${remote}.url`]);
+  /** The remote's (first) URL as configured, before url.<base>.insteadOf rewrites it (remoteUrl gives the rewritten one). */
+  async configuredRemoteUrl(remote: string): Promise<string | undefined> {
+    const settings = await this.settings();
+    return settings ? configuredRemoteUrlOf(settings, remote) : (await this.answer(["config", "--get-all", `remote.${remote}.url`]))?.split("\n")[0];
   }
 
   async addRemote(remote: string, url: string): Promise<void> {
+    this.settingsCache = undefined;
     await this.git.raw(["remote", "add", remote, url]);
   }
 

@@ -17,7 +17,10 @@ export function tempDir(prefix = "gitops-redis-test-"): string {
   return dir;
 }
 
-/** A deterministic git environment: no user or system config, fixed identity and dates. */
+/**
+ * A git environment of its own: no user or system config, a fixed identity. Dates are the clock's, as a user's are:
+ * with GIT_AUTHOR_DATE set, git rather than gitops-redis writes the commit (src/git/settings.ts).
+ */
 export function gitEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -28,8 +31,6 @@ export function gitEnv(home: string, extra: Record<string, string> = {}): NodeJS
     GIT_AUTHOR_EMAIL: "test@example.invalid",
     GIT_COMMITTER_NAME: "Test User",
     GIT_COMMITTER_EMAIL: "test@example.invalid",
-    GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
-    GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
     ...extra,
   };
 }
