@@ -1,6 +1,6 @@
 /** The git adapter's reads and writes, against real repositories. */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { GitRepo } from "../src/git/repo.js";
@@ -337,6 +337,72 @@ describe("GitRepo runs git in the user's environment", () => {
       opened.push(repo);
       const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/a.yaml", "a\n"]]), message: "add a" });
       expect(git(dir, ["show", `${built!.commit}:envs/a.yaml`])).toBe("a");
+    }
+  });
+});
+
+describe("GitRepo.commitOnto and git commit-tree agree on the identity and the zone", () => {
+  const { GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME, GIT_COMMITTER_EMAIL, ...anonymous } = gitEnv("/unused");
+  /** Our commit, and the one `git commit-tree` writes at the same second (undefined when git refuses). */
+  async function both(env: NodeJS.ProcessEnv, setup: (dir: string) => void = () => {}): Promise<{ ours: string; byGit: string | undefined }> {
+    const { dir, head } = repository({ "keep.yaml": "k\n" });
+    setup(dir);
+    env = { ...env, HOME: dir, GIT_CONFIG_GLOBAL: join(dir, ".gitconfig-none") };
+    const repo = new GitRepo(dir, env);
+    opened.push(repo);
+    const built = await repo.commitOnto({ parent: head, changes: new Map([["envs/a.yaml", "a\n"]]), message: "add a" });
+    const ours = execFileSync("git", ["cat-file", "commit", built!.commit], { cwd: dir, env, encoding: "latin1" });
+    const when = /^committer .* (\d+ [+-]\d{4})$/m.exec(ours)![1]!;
+    let byGit: string | undefined;
+    try {
+      const id = execFileSync("git", ["commit-tree", built!.tree, "-p", head, "-m", "add a"], { cwd: dir, env: { ...env, GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when }, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+      byGit = execFileSync("git", ["cat-file", "commit", id], { cwd: dir, env, encoding: "latin1" });
+    } catch {
+      byGit = undefined;
+    }
+    return { ours, byGit };
+  }
+
+  it("writes no EMAIL where git writes none: author.email or committer.email configured for the other role only", async () => {
+    for (const key of ["author.email", "committer.email"]) {
+      const { ours, byGit } = await both({ ...anonymous, EMAIL: "env@example.invalid" }, (dir) => {
+        git(dir, ["config", "user.name", "N"]);
+        git(dir, ["config", key, "role@example.invalid"]);
+      });
+      expect(ours, key).toBe(byGit);
+    }
+  });
+
+  it("does not take EMAIL when user.useConfigOnly is set (git refuses it; gitops-redis's own address is used, as before)", async () => {
+    const { ours, byGit } = await both({ ...anonymous, EMAIL: "env@example.invalid" }, (dir) => {
+      git(dir, ["config", "user.name", "N"]);
+      git(dir, ["config", "user.useConfigOnly", "true"]);
+    });
+    expect(byGit).toBeUndefined();
+    expect(ours).not.toContain("env@example.invalid");
+    expect(ours).toMatch(/^author N <gitops-redis@users\.noreply\.github\.com> /m);
+  });
+
+  it("keeps a name that is not UTF-8 as git does (git re-encodes it from Latin-1), instead of writing U+FFFD", async () => {
+    const { ours, byGit } = await both(anonymous, (dir) => {
+      appendFileSync(join(dir, ".git", "config"), Buffer.concat([Buffer.from("[user]\n\tname = Jos"), Buffer.from([0xe9]), Buffer.from("\n\temail = j@example.invalid\n")]));
+    });
+    expect(ours).toBe(byGit);
+  });
+
+  it("writes the zone git writes for a POSIX TZ rule and for a zone the system has no file for", async () => {
+    const zone = process.env.TZ;
+    onTestFinished(() => {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    });
+    const zones: Record<string, string>[] = [{ TZ: "CET-1CEST,M3.5.0,M10.5.0/3" }, { TZ: "<+0330>-3:30" }, { TZ: "Asia/Tokyo", TZDIR: "/nonexistent" }];
+    for (const extra of zones) {
+      process.env.TZ = extra.TZ;
+      const env = gitEnv("/unused", extra);
+      const { ours } = await both(env);
+      const gitZone = execFileSync("git", ["var", "GIT_COMMITTER_IDENT"], { env, encoding: "utf8" }).trim().split(" ").at(-1);
+      expect(/^committer .* ([+-]\d{4})$/m.exec(ours)![1], extra.TZ).toBe(gitZone);
     }
   });
 });

@@ -1,4 +1,6 @@
 /** What gitops-redis reads of git's configuration in one process (src/git/settings.ts), against git's own answers. */
+import { appendFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitRepo } from "../src/git/repo.js";
 import { parseSettings, plainCommitIdentity, type GitSettings } from "../src/git/settings.js";
@@ -56,11 +58,14 @@ describe("plainCommitIdentity", () => {
 
   it("takes name and email as git does: the environment, then author.* or committer.*, then user.*, then EMAIL", () => {
     process.env.TZ = "UTC";
-    const identity = at({ GIT_AUTHOR_NAME: "Env Author", EMAIL: "mail@example.invalid" }, { "user.name": "User", "committer.name": "Committer", "author.email": "author@example.invalid" });
+    const identity = at({ GIT_AUTHOR_NAME: "Env Author", GIT_AUTHOR_EMAIL: "author@example.invalid", EMAIL: "mail@example.invalid" }, { "user.name": "User", "committer.name": "Committer" });
     expect(identity).toEqual({
       author: "Env Author <author@example.invalid> 1795780800 +0000",
       committer: "Committer <mail@example.invalid> 1795780800 +0000",
     });
+    // An email configured for one role, or user.useConfigOnly, and git takes no EMAIL: the other role's email is git's.
+    expect(at({ EMAIL: "mail@example.invalid" }, { "user.name": "User", "author.email": "author@example.invalid" })).toBeUndefined();
+    expect(at({ EMAIL: "mail@example.invalid" }, { "user.name": "User", "user.useconfigonly": "true" })).toBeUndefined();
   });
 
   it("writes the local zone's offset, half hours and west of UTC too", () => {
@@ -79,5 +84,38 @@ describe("plainCommitIdentity", () => {
     expect(at({ GIT_COMMITTER_DATE: "@0 +0000" }, user)).toBeUndefined();
     expect(at({}, { ...user, "i18n.commitencoding": "ISO-8859-1" })).toBeUndefined();
     expect(at({}, user)).toBeDefined();
+  });
+});
+
+describe("GitRepo.remoteUrl answers as git remote get-url does for the less usual configurations", () => {
+  async function both(config: string, globalConfig = ""): Promise<{ ours: string | undefined; byGit: string | undefined }> {
+    const dir = tempDir();
+    const env = gitEnv(dir);
+    git(dir, ["init", "--quiet", "--initial-branch=main"], env);
+    appendFileSync(join(dir, ".git", "config"), config);
+    writeFileSync(env.GIT_CONFIG_GLOBAL!, globalConfig);
+    const repo = new GitRepo(dir, env);
+    opened.push(repo);
+    let byGit: string | undefined;
+    try {
+      byGit = git(dir, ["remote", "get-url", "origin"], env) || undefined;
+    } catch {
+      byGit = undefined;
+    }
+    return { ours: await repo.remoteUrl("origin"), byGit };
+  }
+
+  it("rewrites with an url.<base>.insteadOf whose value is empty (it matches every URL), and names no URL when one has no value", async () => {
+    const empty = await both('[remote "origin"]\n\turl = https://example.invalid/a.git\n[url "https://mirror.invalid/"]\n\tinsteadOf =\n');
+    expect(empty.byGit).toBe("https://mirror.invalid/https://example.invalid/a.git");
+    expect(empty.ours).toBe(empty.byGit);
+    const valueless = await both('[remote "origin"]\n\turl = https://example.invalid/a.git\n[url "https://mirror.invalid/"]\n\tinsteadOf\n');
+    expect(valueless.ours).toBe(valueless.byGit);
+  });
+
+  it("names no origin that only the global or command-line configuration gives (git remote get-url refuses it)", async () => {
+    const { ours, byGit } = await both("", '[remote "origin"]\n\turl = https://global.invalid/a.git\n');
+    expect(byGit).toBeUndefined();
+    expect(ours).toBe(byGit);
   });
 });

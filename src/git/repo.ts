@@ -147,7 +147,7 @@ export class GitRepo {
     // Untrimmed: a value may end in white space. No match exits 1 with no output, which simple-git takes as success.
     this.settingsCache ??= client(this.dir, false)
       .env(cleanEnv(this.baseEnv))
-      .raw(["config", "-z", "--get-regexp", SETTINGS_PATTERN])
+      .raw(["config", "-z", "--show-scope", "--get-regexp", SETTINGS_PATTERN])
       .then(parseSettings, () => undefined);
     return this.settingsCache;
   }
@@ -321,8 +321,8 @@ export class GitRepo {
     // The same file twice (two environments with equal values) is one blob.
     const newBlobs = [...new Map(blobs.map(([path, content]) => [ids.get(path)!, content])).values()].map((content) => ({ type: "blob" as const, content }));
     const settings = await this.settings();
-    // The zone a commit's date is written in is the local one, git's and this process's alike unless TZ differs.
-    const identity = settings && this.baseEnv.TZ === process.env.TZ ? plainCommitIdentity(settings, this.baseEnv, new Date()) : undefined;
+    // The zone a commit's date is written in is the local one: written here only when git's is this process's.
+    const identity = settings && zoneIsGits(this.baseEnv) ? plainCommitIdentity(settings, this.baseEnv, new Date()) : undefined;
     const named = request.parent.length === parentTree.length && /^[0-9a-f]+$/.test(request.parent);
     const parent = identity && (named ? request.parent : (await this.objects.read(`${request.parent}^{commit}`))?.id);
     if (!identity || !parent) {
@@ -474,6 +474,24 @@ async function looksLikeGitDir(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether git (the C library, from the system's zone files) and this process (ICU, with its own zone data) take the
+ * same local zone: TZ is this process's, and unset (both read /etc/localtime) or a zone name both know. A POSIX rule
+ * ("CET-1CEST,M3.5.0,M10.5.0/3", "<+0330>-3:30"), which ICU reads as UTC, or a name the system has no file for (a
+ * slim container without tzdata, where git writes +0000), is left to git.
+ */
+function zoneIsGits(env: NodeJS.ProcessEnv): boolean {
+  if (env.TZ !== process.env.TZ) return false;
+  if (env.TZ === undefined) return true;
+  const name = env.TZ.replace(/^:/, "");
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+  } catch {
+    return false;
+  }
+  return statOrNothing(join(env.TZDIR || "/usr/share/zoneinfo", name))?.isFile() === true;
 }
 
 function statOrNothing(path: string): Stats | undefined {

@@ -6,35 +6,57 @@
 
 /** The keys SETTINGS_PATTERN selects, lowercased as git prints them. */
 export const SETTINGS_PATTERN =
-  "^(remote\\..*\\.url|url\\..*\\.insteadof|(user|author|committer)\\.(name|email)|i18n\\.commitencoding)$";
+  "^(remote\\..*\\.url|url\\..*\\.insteadof|(user|author|committer)\\.(name|email)|user\\.useconfigonly|i18n\\.commitencoding)$";
 
-/** Key -> values in git's order (system, global, local, command line); null for a key written without a value. */
-export type GitSettings = ReadonlyMap<string, readonly (string | null)[]>;
+/**
+ * Key -> values in git's order (system, global, local, command line); null for a key written without a value.
+ * `inRepository`, when git said where each value comes from (--show-scope): the keys the repository's own
+ * configuration (local or worktree) sets.
+ */
+export type GitSettings = ReadonlyMap<string, readonly (string | null)[]> & { readonly inRepository?: ReadonlySet<string> };
 
-/** Parses `git config -z --get-regexp`: entries end in NUL, a newline separates key from value. */
+/**
+ * Parses `git config -z [--show-scope] --get-regexp`: entries end in NUL, a newline separates key from value; with
+ * --show-scope each entry follows its scope ("local", "global", ...), which has neither a dot nor a newline as keys do.
+ */
 export function parseSettings(output: string): GitSettings {
   const settings = new Map<string, (string | null)[]>();
+  const inRepository = new Set<string>();
+  let scoped = false;
+  let scope: string | undefined;
   for (const entry of output.split("\0")) {
     if (!entry) continue;
+    if (!entry.includes(".") && !entry.includes("\n")) {
+      scoped = true;
+      scope = entry;
+      continue;
+    }
     const newline = entry.indexOf("\n");
     const [key, value] = newline === -1 ? [entry, null] : [entry.slice(0, newline), entry.slice(newline + 1)];
     settings.set(key, [...(settings.get(key) ?? []), value]);
+    if (scope === "local" || scope === "worktree") inRepository.add(key);
+    scope = undefined;
   }
-  return settings;
+  return scoped ? Object.assign(settings, { inRepository }) : settings;
 }
 
 /**
  * The URL git uses for `remote`, as `git remote get-url` prints it: the first configured, rewritten by the longest
- * matching url.<base>.insteadOf. Undefined when the configuration has none (a remote from .git/remotes, say).
+ * matching url.<base>.insteadOf (an empty one matches every URL; on a tie, the base configured first). Undefined
+ * when that is for git to say: the configuration has no URL (a remote from .git/remotes, say), the repository's own
+ * configuration does not name the remote (get-url refuses one only ~/.gitconfig or `-c` gives), or an insteadOf has
+ * no value (an error to git).
  */
 export function remoteUrlOf(settings: GitSettings, remote: string): string | undefined {
   const url = configuredRemoteUrlOf(settings, remote);
   if (!url) return undefined;
+  if (settings.inRepository && !settings.inRepository.has(`remote.${remote}.url`)) return undefined;
   let best: { base: string; prefix: string } | undefined;
   for (const [key, prefixes] of settings) {
     if (!key.startsWith("url.") || !key.endsWith(".insteadof")) continue;
     for (const prefix of prefixes) {
-      if (prefix && url.startsWith(prefix) && prefix.length > (best?.prefix.length ?? 0)) best = { base: key.slice(4, -10), prefix };
+      if (prefix === null) return undefined;
+      if (url.startsWith(prefix) && (best === undefined || prefix.length > best.prefix.length)) best = { base: key.slice(4, -10), prefix };
     }
   }
   return best ? best.base + url.slice(best.prefix.length) : url;
@@ -54,9 +76,10 @@ const last = (settings: GitSettings, key: string): string | null | undefined => 
 
 /**
  * A name or email git writes as it is given: no "crud" at either end (control characters, space and .,:;<>"\' which
- * git strips there) and no angle bracket or control character inside. Anything else is left to git.
+ * git strips there) and no angle bracket or control character inside. Nor U+FFFD: what bytes that are not UTF-8
+ * decode to here, which git would keep (re-encoded from Latin-1). Anything else is left to git.
  */
-const CLEAN = /^[^\x00-\x20.,:;<>"\\']([^\x00-\x1f<>]*[^\x00-\x20.,:;<>"\\'])?$/;
+const CLEAN = /^[^\x00-\x20.,:;<>"\\'\uFFFD]([^\x00-\x1f<>\uFFFD]*[^\x00-\x20.,:;<>"\\'\uFFFD])?$/;
 
 /**
  * The identity `git commit-tree` would stamp now, when git's rules decide it plainly: name and email come from the
@@ -76,10 +99,14 @@ export function plainCommitIdentity(settings: GitSettings, env: Readonly<Record<
     }
     return fallback;
   };
+  // EMAIL is git's guess for an email only while the configuration gives none, for either role, and never under
+  // user.useConfigOnly (git then refuses to guess).
+  const configured = ["user.email", "author.email", "committer.email", "user.useconfigonly"].some((key) => settings.has(key));
+  const guessed = configured ? undefined : env.EMAIL || undefined;
   const person = (role: "author" | "committer") => {
     const upper = role.toUpperCase();
     const name = pick(`GIT_${upper}_NAME`, [`${role}.name`, "user.name"]);
-    const email = pick(`GIT_${upper}_EMAIL`, [`${role}.email`, "user.email"], env.EMAIL || undefined);
+    const email = pick(`GIT_${upper}_EMAIL`, [`${role}.email`, "user.email"], guessed);
     return name && email && CLEAN.test(name) && CLEAN.test(email) ? `${name} <${email}>` : undefined;
   };
   const author = person("author");
