@@ -132,6 +132,22 @@ describe("add-env opens or updates one pull request", () => {
     expect(body).toMatch(/data-safety: .*master\.persistence\.size/);
   });
 
+  it("names in What changes what validate finds of this environment, not what it would wrongly say of the others", async () => {
+    const box = await initialized();
+    for (const name of ["dev", "qa"]) {
+      const added = await box.cli(["add-env", name, "--storage", "existing:standard", "--expose", "clusterip"]);
+      expect(added.code, added.stderr).toBe(0);
+      git(box.repo, ["merge", "--quiet", "--ff-only", `gitops-redis/add-env-${name}`], box.env);
+      git(box.repo, ["push", "--quiet", "origin", "main"], box.env);
+    }
+    // dev and qa run Bitnami's default images too, but their values files are not among the files read here: what
+    // the images rule would say of them from the base values alone is not this pull request's to report.
+    expect((await box.cli(PROD)).code).toBe(0);
+    const body = opened().find((pr) => pr.head === BRANCH)!.body ?? "";
+    const risks = body.slice(body.indexOf("#### Risks"), body.indexOf("### Settings"));
+    expect(risks.match(/^- .* images: /gm)).toEqual([expect.stringMatching(/^- `envs\/prod\/values\.yaml:\d+` images: /)]);
+  });
+
   it("without a token commits and pushes, then says how to open the PR (exit 0), or fails with --require-pr", async () => {
     const box = await initialized(null);
     const result = await box.cli(PROD);

@@ -44,7 +44,7 @@ export async function reviewChange(
   }
   // Without the schema rule: the objects are generated from validated input and importing the models costs about
   // 100 ms.
-  const { findings, view, base: baseView } = checkRepository(headFiles, { baseFiles, partial: true });
+  const { findings, view, base: baseView } = checkRepository(headFiles, { baseFiles, partial: { environment: env } });
   return {
     markdown: `${riskList(findings, `the files of \`${env}\`, gitops-redis.yaml and the base values`)}\n${effectiveValuesDiff(baseView, view, env)}`,
     risks: findings.filter((finding) => finding.rule === "data-safety"),

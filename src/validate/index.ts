@@ -32,7 +32,7 @@ export function validateRepository(files: RepoFiles, options: ValidateOptions = 
 export function checkRepository(files: RepoFiles, options: ValidateOptions = {}): { findings: Finding[]; view: RepoView; base?: RepoView } {
   const findings: Finding[] = [];
   const parsed = parseFiles(files, findings);
-  const view = buildRepoView(parsed);
+  const view = scoped(buildRepoView(parsed), options);
   findings.push(...checkConfig(view, options.configSchema));
   if (!options.partial) findings.push(...checkEnvironmentFiles(view));
   if (options.schemas) findings.push(...checkSchemas(view, options.schemas));
@@ -46,10 +46,16 @@ export function checkRepository(files: RepoFiles, options: ValidateOptions = {})
   let base: RepoView | undefined;
   if (options.baseFiles) {
     // Most files are the same on both sides of a change: parse only what differs; syntax errors of the base are not ours to report.
-    base = buildRepoView(parseFiles(options.baseFiles, [], parsed));
+    base = scoped(buildRepoView(parseFiles(options.baseFiles, [], parsed)), options);
     findings.push(...checkDataSafety(base, view));
   }
   return { findings: sortFindings(findings), view, base };
+}
+
+/** The view the rules see: with `partial`, its environment alone. */
+function scoped(view: RepoView, options: ValidateOptions): RepoView {
+  const only = options.partial?.environment;
+  return only === undefined ? view : { ...view, envs: view.envs.filter((env) => env.name === only) };
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1 } as const;

@@ -56,6 +56,10 @@ export interface ValidateOptions {
   schemas?: SchemaLookup;
   /** The config file's JSON Schema, compiled by the caller (ajv is imported lazily). Omitted: the config rule runs the hand validator only. */
   configSchema?: ConfigSchemaCheck;
-  /** The files are only part of the repository (one environment's): checks that need every file do not run. */
-  partial?: boolean;
+  /**
+   * The files are one environment's (with gitops-redis.yaml and the base values), not the whole repository: checks
+   * that need every file do not run, and the rules that go environment by environment look at this one alone (the
+   * others' values files are not there, so what they would say of the others would be wrong).
+   */
+  partial?: { environment: string };
 }
