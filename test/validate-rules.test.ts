@@ -5,6 +5,7 @@ import { loadConfigSchema } from "../src/config/json-schema.js";
 import { loadSchemas } from "../src/manifests/schemas.js";
 import { objectKinds, repoView, validateRepository } from "../src/validate/index.js";
 import { effectiveValuesDiff, riskList } from "../src/validate/markdown.js";
+import { documentToString, parseYamlDocument, writtenValue } from "../src/yaml.js";
 import { FIXTURES, fixtureRepo, readTree } from "./support/fixtures.js";
 
 interface Expected {
@@ -53,6 +54,18 @@ describe("validate rules: one fixture repository per rule, with the exact findin
     const legacy = new Map(base());
     legacy.set("values/base.yaml", `${legacy.get("values/base.yaml")}image:\n  repository: bitnamilegacy/redis\n`);
     expect((await run(legacy, undefined, "all")).filter((f) => f.rule === "images")).toEqual([]);
+  });
+
+  it("a file gitops-redis has just written is not parsed again, and its findings point where a parse of it would", async () => {
+    const files = fixtureRepo("config");
+    // Written from a document, as add-env and set write gitops-redis.yaml: its value is known (src/yaml.ts).
+    const written = documentToString(parseYamlDocument(files.get("gitops-redis.yaml")!, "gitops-redis.yaml"));
+    expect(writtenValue(written)).toBeDefined();
+    const asWritten = await run(new Map(files).set("gitops-redis.yaml", written), undefined, "all");
+    // One more newline at the end: the same positions, a text nobody wrote.
+    const asRead = await run(new Map(files).set("gitops-redis.yaml", `${written}\n`), undefined, "all");
+    expect(asWritten.filter((f) => f.path === "gitops-redis.yaml" && f.line > 1).length).toBeGreaterThan(0);
+    expect(asWritten).toEqual(asRead);
   });
 
   it("messages say what is wrong, the value and what is allowed", async () => {

@@ -1,7 +1,10 @@
 /**
- * Parses every YAML file once and answers "where is this key" for the rules. Pure: text in, positions out.
+ * Parses every YAML file once and answers "where is this key" for the rules. Pure: text in, positions out. (A text
+ * gitops-redis has just written from an edited document, src/yaml.ts, is not parsed again unless a finding needs a
+ * position in it: its value is the document's.)
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from "yaml";
+import { writtenValue } from "../yaml.js";
 import type { Finding, RepoFiles, RuleName, Severity } from "./types.js";
 
 export interface ParsedDoc {
@@ -20,6 +23,11 @@ export interface ParsedFile {
 export const isYamlPath = (path: string): boolean => /\.ya?ml$/.test(path);
 
 export function parseFile(path: string, text: string, findings: Finding[]): ParsedFile {
+  const known = writtenValue(text);
+  return known && known.value != null ? parsedForPositions(path, text, known.value) : parseText(path, text, findings);
+}
+
+function parseText(path: string, text: string, findings: Finding[]): ParsedFile {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   const list = Array.isArray(docs) ? docs : [];
@@ -34,6 +42,30 @@ export function parseFile(path: string, text: string, findings: Finding[]): Pars
     if (doc.errors.length === 0 && doc.contents !== null) parsed.push({ doc, value: doc.toJS({ maxAliasCount: 100 }) });
   }
   return { path, text, docs: parsed, lines };
+}
+
+/**
+ * A file gitops-redis has just written from a document (src/yaml.ts): its value is known and it parses without
+ * error, so it is parsed only if a finding needs a position in it.
+ */
+function parsedForPositions(path: string, text: string, value: unknown): ParsedFile {
+  let parsed: ParsedFile | undefined;
+  const positions = () => (parsed ??= parseText(path, text, []));
+  return {
+    path,
+    text,
+    docs: [
+      {
+        value,
+        get doc() {
+          return positions().docs[0]!.doc;
+        },
+      },
+    ],
+    get lines() {
+      return positions().lines;
+    },
+  };
 }
 
 /** Parses every YAML file; a file whose text equals one in `reuse` (same path) is not parsed again. */
