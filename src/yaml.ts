@@ -1,4 +1,4 @@
-import { Document, parseAllDocuments, parseDocument, stringify, type YAMLError } from "yaml";
+import { Document, isNode, parseAllDocuments, parseDocument, stringify, visit, type YAMLError } from "yaml";
 import { UsageError } from "./errors.js";
 
 /** One serialization for every generated file, so the same input always gives the same bytes. */
@@ -79,9 +79,32 @@ export function parseYamlDocument(text: string, file: string): Document {
 export function documentToString(doc: Document): string {
   const text = doc.toString(STRINGIFY_OPTIONS);
   for (const [earlier, known] of written) if (known === doc || earlier === text) written.delete(earlier);
+  if (readsOtherwise(doc, text)) return text;
   written.set(text, doc);
   if (written.size > WRITTEN_KEPT) written.delete(written.keys().next().value!);
   return text;
+}
+
+/**
+ * Whether a text may parse to other than its document's value, so that it must be parsed to be known:
+ * - a node with an explicit tag (`replicaCount: !!str 3`) keeps its tag when an edit gives it a value of another
+ *   type, and the text then says what the tag says (`!!str "5"`, or `!!bool true` for 5), not the node's value;
+ * - in a YAML 1.1 document (merge keys), a key `<<` an edit added is a merge in the document but is written quoted,
+ *   a plain string, in the text.
+ * A text without `!` has no tag, one without `<<` no merge key.
+ */
+function readsOtherwise(doc: Document, text: string): boolean {
+  if (text.includes("<<") && doc.schema.tags.some((tag) => tag.tag === "tag:yaml.org,2002:merge")) return true;
+  if (!text.includes("!")) return false;
+  let tagged = false;
+  visit(doc, (_key, node) => {
+    if (isNode(node) && node.tag) {
+      tagged = true;
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return tagged;
 }
 
 /** The plain value of a text documentToString wrote (as parsing it would give), or undefined when it did not. */

@@ -6,6 +6,7 @@ import { loadSchemas } from "../src/manifests/schemas.js";
 import { objectKinds, repoView, validateRepository } from "../src/validate/index.js";
 import { effectiveValuesDiff, riskList } from "../src/validate/markdown.js";
 import { documentToString, parseYamlDocument, writtenValue } from "../src/yaml.js";
+import { updateManagedKeys } from "../src/plan/files.js";
 import { FIXTURES, fixtureRepo, readTree } from "./support/fixtures.js";
 
 interface Expected {
@@ -66,6 +67,19 @@ describe("validate rules: one fixture repository per rule, with the exact findin
     const asRead = await run(new Map(files).set("gitops-redis.yaml", `${written}\n`), undefined, "all");
     expect(asWritten.filter((f) => f.path === "gitops-redis.yaml" && f.line > 1).length).toBeGreaterThan(0);
     expect(asWritten).toEqual(asRead);
+  });
+
+  it("a written file whose edited value keeps an explicit tag is read as its text says, not as the edit meant", () => {
+    const files = base();
+    const path = "envs/prod/values.yaml";
+    const tagged = files.get(path)!.replace("replicaCount: 1", "replicaCount: !!str 1");
+    // set --replicas 2: the node keeps the user's tag, so the file holds the string "2".
+    const written = updateManagedKeys(tagged, path, { replica: { replicaCount: 2 } }, ["replica.replicaCount"]);
+    expect(written).toContain('replicaCount: !!str "2"');
+    const before = repoView(new Map(files).set(path, tagged));
+    const after = repoView(new Map(files).set(path, written));
+    expect(after.envs.find((env) => env.name === "prod")?.values.replica).toMatchObject({ replicaCount: "2" });
+    expect(effectiveValuesDiff(before, after, "prod")).toContain('| `replica.replicaCount` | `"1"` | `"2"` |');
   });
 
   it("messages say what is wrong, the value and what is allowed", async () => {
