@@ -87,8 +87,9 @@ export function documentToString(doc: Document): string {
 
 /**
  * Whether a text may parse to other than its document's value, so that it must be parsed to be known:
- * - a node with an explicit tag (`replicaCount: !!str 3`) keeps its tag when an edit gives it a value of another
- *   type, and the text then says what the tag says (`!!str "5"`, or `!!bool true` for 5), not the node's value;
+ * - a node with an explicit tag (`replicaCount: !!str 3`) whose value an edit changed without dropping the tag says
+ *   what the tag says (`!!str "5"`, or `!!bool true` for 5), not the node's value. The plan's updaters drop it
+ *   (src/plan/files.ts); a tagged document is parsed all the same, at the cost of a search for `!`;
  * - in a YAML 1.1 document (merge keys), a key `<<` an edit added is a merge in the document but is written quoted,
  *   a plain string, in the text.
  * A text without `!` has no tag, one without `<<` no merge key.

@@ -69,17 +69,17 @@ describe("validate rules: one fixture repository per rule, with the exact findin
     expect(asWritten).toEqual(asRead);
   });
 
-  it("a written file whose edited value keeps an explicit tag is read as its text says, not as the edit meant", () => {
+  it("a written file whose edited value had an explicit tag is read as the file says: the value set", () => {
     const files = base();
     const path = "envs/prod/values.yaml";
     const tagged = files.get(path)!.replace("replicaCount: 1", "replicaCount: !!str 1");
-    // set --replicas 2: the node keeps the user's tag, so the file holds the string "2".
+    // set --replicas 2 on a value the user had tagged a string: the tag goes with the old value.
     const written = updateManagedKeys(tagged, path, { replica: { replicaCount: 2 } }, ["replica.replicaCount"]);
-    expect(written).toContain('replicaCount: !!str "2"');
+    expect(written).toContain("replicaCount: 2\n");
     const before = repoView(new Map(files).set(path, tagged));
     const after = repoView(new Map(files).set(path, written));
-    expect(after.envs.find((env) => env.name === "prod")?.values.replica).toMatchObject({ replicaCount: "2" });
-    expect(effectiveValuesDiff(before, after, "prod")).toContain('| `replica.replicaCount` | `"1"` | `"2"` |');
+    expect(after.envs.find((env) => env.name === "prod")?.values.replica).toMatchObject({ replicaCount: 2 });
+    expect(effectiveValuesDiff(before, after, "prod")).toContain('| `replica.replicaCount` | `"1"` | `2` |');
   });
 
   it("messages say what is wrong, the value and what is allowed", async () => {

@@ -19,11 +19,17 @@ function toJs(node: unknown): unknown {
   return isCollection(node) ? node.toJSON() : (node as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? node;
 }
 
-/** Replaces a value in place when it is a scalar, so a comment on its line survives. */
+/**
+ * Replaces a value in place when it is a scalar, so a comment on its line survives. A tag the user gave the old value
+ * (`replicaCount: !!str 3`) goes with it: kept, the file would say what the tag says (`!!str "5"`, or `!!bool true`
+ * for 5), not the value set.
+ */
 function setValue(doc: Document, path: readonly string[], value: unknown): void {
   const node = doc.getIn(path, true);
-  if (isScalar(node) && (value === null || typeof value !== "object")) node.value = value;
-  else doc.setIn(path, doc.createNode(value));
+  if (isScalar(node) && (value === null || typeof value !== "object")) {
+    node.value = value;
+    node.tag = undefined;
+  } else doc.setIn(path, doc.createNode(value));
   blockStyleAlong(doc, path);
 }
 
