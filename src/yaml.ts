@@ -53,20 +53,19 @@ export function readYaml(text: string, file: string): unknown {
 }
 
 /**
- * Documents gitops-redis edited and wrote out, by the text written: what that text parses to is already known. The
- * next edit of the text takes the document instead of parsing it, and validate takes its value (writtenValue). At
- * 1,000 environments that is gitops-redis.yaml's 1 MB parsed once per run, not three times. A few only: the texts
- * of one run's plan.
+ * Documents gitops-redis edited and wrote out, by the text written: what that text parses to is already known, and
+ * validate takes it (writtenValue) instead of parsing the text again: at 1,000 environments, gitops-redis.yaml's
+ * 1 MB for the pull request's What-changes section. Never handed to an editor, which could change them, nor read
+ * instead of the text: a later edit starts from the text, as in a run of its own. A few only: one run's plan.
  */
 const written = new Map<string, Document>();
 const WRITTEN_KEPT = 8;
 
-/** A document the caller may change; parsed anew unless readYaml just parsed the same text or an edit wrote it. */
+/** A document the caller may change; parsed anew unless readYaml just parsed the same text. */
 export function parseYamlDocument(text: string, file: string): Document {
-  const kept = parsedForReading.get(text) ?? written.get(text);
+  const kept = parsedForReading.get(text);
   if (kept) {
     parsedForReading.delete(text);
-    written.delete(text);
     return kept;
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
