@@ -320,7 +320,7 @@ export async function changeEnvironment(
   let pushed = false;
   let rebuilt = false;
   if (access && options.push !== false && (!loaded.online || remoteTip !== built.commit)) {
-    // The review parses YAML on the main thread for about 10 ms: started once git push runs, it fills the push's wait
+    // The review parses YAML on the main thread for several ms: started once git push runs, it fills the push's wait
     // instead of holding back its start.
     const reviewWhilePushing = (change: BuiltChange) => ({ onStarted: () => (review ??= startReview(change)) });
     try {
