@@ -1,7 +1,7 @@
 /**
  * The git adapter: every git process gitops-redis runs goes through here (simple-git over the real git binary, and
- * the processes it cannot drive: one long-lived cat-file for reads, unpack-objects fed a pack for writes).
- * Environment branches are built with plumbing (unpack-objects, which writes the commit too when it is a plain one,
+ * the processes it cannot drive: one long-lived cat-file for reads, index-pack fed a pack for writes).
+ * Environment branches are built with plumbing (index-pack, which writes the commit too when it is a plain one,
  * else commit-tree; update-ref), so the user's working tree and index are never touched by add-env and a
  * half-finished run leaves nothing behind but unreferenced objects.
  */
@@ -310,7 +310,7 @@ export class GitRepo {
    * files and trees go to git in one pack (src/git/object-writer.ts).
    */
   async commitOnto(request: CommitRequest): Promise<CommitResult | undefined> {
-    const { formatOf, objectId, packOf, planTrees, unpackObjects } = await writers();
+    const { formatOf, objectId, packOf, planTrees, storePack } = await writers();
     const parentTree = await this.treeOf(request.parent);
     const format = formatOf(parentTree);
     const blobs = [...request.changes].filter((c): c is [string, string] => c[1] !== null).map(([path, text]) => [path, Buffer.from(text, "utf8")] as const);
@@ -326,14 +326,14 @@ export class GitRepo {
     const named = request.parent.length === parentTree.length && /^[0-9a-f]+$/.test(request.parent);
     const parent = identity && (named ? request.parent : (await this.objects.read(`${request.parent}^{commit}`))?.id);
     if (!identity || !parent) {
-      await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees], format));
+      await storePack(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees], format));
       const commit = await this.withIdentity((env) => this.run(["commit-tree", root, "-p", request.parent, "-m", request.message], env));
       return { commit, tree: root };
     }
     // The commit object `git commit-tree -m` writes, in the same pack: one process fewer.
     const message = request.message.endsWith("\n") ? request.message : `${request.message}\n`;
     const content = Buffer.from(`tree ${root}\nparent ${parent}\nauthor ${identity.author}\ncommitter ${identity.committer}\n\n${message}`, "utf8");
-    await unpackObjects(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees, { type: "commit", content }], format));
+    await storePack(this.dir, cleanEnv(this.baseEnv), packOf([...newBlobs, ...trees, { type: "commit", content }], format));
     return { commit: objectId("commit", content, format), tree: root };
   }
 
