@@ -118,9 +118,12 @@ describe("add-env on real git", () => {
       writeFileSync(trace, "");
       const result = await box.cli(args);
       expect(result.code, result.stderr).toBe(0);
+      const traced = readFileSync(trace, "utf8");
+      // After the objects it stored, git's auto maintenance looks at the repository once, as after a git commit.
+      expect(traced.match(/trace: built-in: git maintenance run --auto --quiet$/gm)).toHaveLength(1);
       // Each commit built is one pack of its new objects, stored by `index-pack --stdin` (the remote's index-pack, for
       // a push of 100 objects or more, has more options).
-      return (readFileSync(trace, "utf8").match(/trace: built-in: git index-pack --stdin$/gm) ?? []).length;
+      return (traced.match(/trace: built-in: git index-pack --stdin$/gm) ?? []).length;
     };
     expect(await commitsBuilt(["add-env", "dev", "--storage", "existing:nfs", "--expose", "nodeport:31379"])).toBe(1);
     // Main moves on origin (a merge elsewhere) after this clone's last fetch.

@@ -24,6 +24,6 @@ async function runChange(action: ChangeAction, name: string, options: ChangeOpti
     const { changeEnvironment } = await import("./environment-change.js");
     await changeEnvironment(repo, start, action, name, options, ctx);
   } finally {
-    repo.close();
+    await repo.close();
   }
 }

@@ -80,7 +80,7 @@ export async function runInit(dirArg: string | undefined, options: InitOptions, 
   try {
     await initRepository(repo, dir, exists, options, ctx);
   } finally {
-    repo.close();
+    await repo.close();
   }
 }
 

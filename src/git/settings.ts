@@ -1,12 +1,12 @@
 /**
  * What gitops-redis needs of git's configuration, read with one `git config` process: the remotes' URLs (as git
- * rewrites them with url.<base>.insteadOf) and, when git's rules leave no doubt, the identity a commit gets. Pure:
- * git's output in, answers out.
+ * rewrites them with url.<base>.insteadOf), when git's rules leave no doubt the identity a commit gets, and whether
+ * git's auto maintenance is on. Pure: git's output in, answers out.
  */
 
 /** The keys SETTINGS_PATTERN selects, lowercased as git prints them. */
 export const SETTINGS_PATTERN =
-  "^(remote\\..*\\.url|url\\..*\\.insteadof|(user|author|committer)\\.(name|email)|user\\.useconfigonly|i18n\\.commitencoding)$";
+  "^(remote\\..*\\.url|url\\..*\\.insteadof|(user|author|committer)\\.(name|email)|user\\.useconfigonly|i18n\\.commitencoding|maintenance\\.auto)$";
 
 /**
  * Key -> values in git's order (system, global, local, command line); null for a key written without a value.
@@ -65,6 +65,15 @@ export function remoteUrlOf(settings: GitSettings, remote: string): string | und
 /** The first remote.<remote>.url as written, before insteadOf. */
 export const configuredRemoteUrlOf = (settings: GitSettings, remote: string): string | undefined =>
   settings.get(`remote.${remote}.url`)?.[0] || undefined;
+
+/**
+ * maintenance.auto as git reads it before it runs `git maintenance run --auto`: on unless its last value is a false
+ * boolean (false, no, off, an empty value, or an integer that is zero).
+ */
+export function autoMaintenanceOf(settings: GitSettings): boolean {
+  const value = last(settings, "maintenance.auto");
+  return value === undefined || value === null || !/^(false|no|off|[-+]?0+[kmg]?|)$/i.test(value);
+}
 
 export interface CommitIdentity {
   /** "Name <email> seconds +hhmm", as a commit object's author and committer lines carry it. */

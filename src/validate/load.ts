@@ -60,7 +60,7 @@ export async function readBaseFiles(
     }
     return undefined;
   } finally {
-    repo.close();
+    await repo.close();
   }
 }
 
