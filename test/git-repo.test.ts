@@ -1,6 +1,6 @@
 /** The git adapter's reads and writes, against real repositories. */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { GitRepo } from "../src/git/repo.js";
@@ -270,42 +270,6 @@ describe("GitRepo.commitOnto builds a commit from the parent's tree and the chan
     expect(git(dir, ["rev-parse", "gitops-redis/add-env-b"])).toBe(built!.commit);
     expect(git(dir, ["ls-tree", "-r", "--name-only", built!.commit]).split("\n")).toEqual(["envs/a.yaml", "envs/b/c.yaml"]);
     expect(() => git(dir, ["fsck", "--strict", "--no-dangling"])).not.toThrow();
-  });
-});
-
-describe("GitRepo stores each commit's objects as one pack, and runs git's auto maintenance as git commit does", () => {
-  const packs = (dir: string) => readdirSync(join(dir, ".git", "objects", "pack")).filter((file) => file.endsWith(".pack")).length;
-  const loose = (dir: string) => Number(/^count: (\d+)$/m.exec(git(dir, ["count-objects", "-v"]))![1]);
-
-  /** Two commits on two branches, by one GitRepo; the packs counted before it closes. */
-  async function twoCommits(config: Record<string, string>): Promise<{ dir: string; repo: GitRepo; before: { packs: number; loose: number } }> {
-    const { dir, repo, head } = repository({ "keep.yaml": "k\n" });
-    for (const [key, value] of Object.entries(config)) git(dir, ["config", key, value]);
-    const looseBefore = loose(dir);
-    for (const name of ["a", "b"]) {
-      const built = await repo.commitOnto({ parent: head, changes: new Map([[`envs/${name}.yaml`, `${name}\n`]]), message: name });
-      await repo.setBranch(`gitops-redis/add-env-${name}`, built!, undefined);
-    }
-    expect(loose(dir)).toBe(looseBefore);
-    return { dir, repo, before: { packs: packs(dir), loose: looseBefore } };
-  }
-
-  // gc in the foreground, once there is more than one pack.
-  const EAGER_GC = { "gc.autoPackLimit": "1", "gc.autoDetach": "false" };
-
-  it("writes no loose object, and once the run is done git repacks what gc.autoPackLimit finds too many", async () => {
-    const { dir, repo, before } = await twoCommits(EAGER_GC);
-    expect(before.packs).toBe(2);
-    await repo.close();
-    expect(packs(dir)).toBe(1);
-    expect(git(dir, ["ls-tree", "-r", "--name-only", "gitops-redis/add-env-b"]).split("\n")).toEqual(["envs/b.yaml", "keep.yaml"]);
-    expect(() => git(dir, ["fsck", "--strict"])).not.toThrow();
-  });
-
-  it("runs no maintenance when maintenance.auto is false, as git commit does not", async () => {
-    const { dir, repo, before } = await twoCommits({ ...EAGER_GC, "maintenance.auto": "false" });
-    await repo.close();
-    expect(packs(dir)).toBe(before.packs);
   });
 });
 

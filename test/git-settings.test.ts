@@ -3,7 +3,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitRepo } from "../src/git/repo.js";
-import { autoMaintenanceOf, parseSettings, plainCommitIdentity, SETTINGS_PATTERN, type GitSettings } from "../src/git/settings.js";
+import { parseSettings, plainCommitIdentity, type GitSettings } from "../src/git/settings.js";
 import { git, gitEnv, tempDir } from "./support/repo.js";
 
 const opened: GitRepo[] = [];
@@ -17,24 +17,6 @@ describe("parseSettings", () => {
     expect(settings.get("remote.origin.url")).toEqual(["first", "second"]);
     expect(settings.get("user.name")).toEqual(["A\nB"]);
     expect(settings.get("i18n.commitencoding")).toEqual([null]);
-  });
-});
-
-describe("autoMaintenanceOf", () => {
-  it("reads maintenance.auto as git reads a boolean: the last value, on when unset or written without a value", () => {
-    const dir = tempDir();
-    git(dir, ["init", "--quiet"], gitEnv(dir));
-    const values = ["true", "false", "yes", "No", "on", "OFF", "1", "0", "00", "-0", "2", "1k", "0k", ""];
-    for (const value of values) {
-      git(dir, ["config", "maintenance.auto", value]);
-      const settings = parseSettings(git(dir, ["config", "-z", "--get-regexp", SETTINGS_PATTERN]));
-      expect(String(autoMaintenanceOf(settings)), value).toBe(git(dir, ["config", "--type=bool", "maintenance.auto"]));
-    }
-    git(dir, ["config", "--add", "maintenance.auto", "true"]);
-    expect(autoMaintenanceOf(parseSettings(git(dir, ["config", "-z", "--get-regexp", SETTINGS_PATTERN])))).toBe(true);
-    appendFileSync(join(dir, ".git", "config"), "[maintenance]\n\tauto\n");
-    expect(autoMaintenanceOf(parseSettings(git(dir, ["config", "-z", "--get-regexp", SETTINGS_PATTERN])))).toBe(true);
-    expect(autoMaintenanceOf(parseSettings(""))).toBe(true);
   });
 });
 

@@ -1,12 +1,12 @@
 /**
  * What gitops-redis needs of git's configuration, read with one `git config` process: the remotes' URLs (as git
- * rewrites them with url.<base>.insteadOf), when git's rules leave no doubt the identity a commit gets, and whether
- * git's auto maintenance is on. Pure: git's output in, answers out.
+ * rewrites them with url.<base>.insteadOf), when git's rules leave no doubt the identity a commit gets, and what
+ * decides git's auto maintenance (src/git/maintenance.ts). Pure: git's output in, answers out.
  */
 
 /** The keys SETTINGS_PATTERN selects, lowercased as git prints them. */
 export const SETTINGS_PATTERN =
-  "^(remote\\..*\\.url|url\\..*\\.insteadof|(user|author|committer)\\.(name|email)|user\\.useconfigonly|i18n\\.commitencoding|maintenance\\.auto)$";
+  "^(remote\\..*\\.url|url\\..*\\.insteadof|(user|author|committer)\\.(name|email)|user\\.useconfigonly|i18n\\.commitencoding|maintenance\\..*|gc\\.auto|gc\\.autopacklimit)$";
 
 /**
  * Key -> values in git's order (system, global, local, command line); null for a key written without a value.
@@ -66,22 +66,14 @@ export function remoteUrlOf(settings: GitSettings, remote: string): string | und
 export const configuredRemoteUrlOf = (settings: GitSettings, remote: string): string | undefined =>
   settings.get(`remote.${remote}.url`)?.[0] || undefined;
 
-/**
- * maintenance.auto as git reads it before it runs `git maintenance run --auto`: on unless its last value is a false
- * boolean (false, no, off, an empty value, or an integer that is zero).
- */
-export function autoMaintenanceOf(settings: GitSettings): boolean {
-  const value = last(settings, "maintenance.auto");
-  return value === undefined || value === null || !/^(false|no|off|[-+]?0+[kmg]?|)$/i.test(value);
-}
-
 export interface CommitIdentity {
   /** "Name <email> seconds +hhmm", as a commit object's author and committer lines carry it. */
   author: string;
   committer: string;
 }
 
-const last = (settings: GitSettings, key: string): string | null | undefined => settings.get(key)?.at(-1);
+/** A key's last value (the one git takes), null when written without one. */
+export const lastValue = (settings: GitSettings, key: string): string | null | undefined => settings.get(key)?.at(-1);
 
 /**
  * A name or email git writes as it is given: no "crud" at either end (control characters, space and .,:;<>"\' which
@@ -103,7 +95,7 @@ export function plainCommitIdentity(settings: GitSettings, env: Readonly<Record<
   const pick = (envKey: string, keys: string[], fallback?: string) => {
     if (env[envKey] !== undefined) return env[envKey];
     for (const key of keys) {
-      const value = last(settings, key);
+      const value = lastValue(settings, key);
       if (value !== undefined) return value;
     }
     return fallback;
