@@ -9,7 +9,7 @@ import { readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { RemoteError } from "../errors.js";
-import { countObjectStore, maintenanceNeeded } from "./maintenance.js";
+import { countObjectStore, maintenanceArgs, maintenanceNeeded, parseGitVersion } from "./maintenance.js";
 import { ObjectReader } from "./object-reader.js";
 import { configuredRemoteUrlOf, parseSettings, plainCommitIdentity, remoteUrlOf, SETTINGS_PATTERN, type GitSettings } from "./settings.js";
 
@@ -131,10 +131,11 @@ export class GitRepo {
 
   /**
    * What `git commit` does once it has written objects: `git maintenance run --auto`, unless maintenance.auto is
-   * false. Each commit we build is a pack of its own (storePack), so this is what repacks a repository that has
-   * gathered more than gc.autoPackLimit packs (50). The process starts only when git would act, or when that is for
-   * git to say (src/git/maintenance.ts): it cost a run about 5 ms, almost always for nothing. Errors are ignored, as
-   * git ignores them (git older than 2.29 has no maintenance command).
+   * false, in the background unless maintenance.autoDetach says otherwise. Each commit we build is a pack of its own
+   * (storePack), so this is what repacks them. The process starts only when git would act, or when that is for git
+   * to say (src/git/maintenance.ts): it cost a run about 5 ms, almost always for nothing; `git version` costs less,
+   * while the pull request is opened. Errors are ignored, as git ignores them (git older than 2.29 has no
+   * maintenance command).
    */
   private maintain(): void {
     if (!this.storedObjects) return;
@@ -142,10 +143,15 @@ export class GitRepo {
     const previous = this.maintenance;
     this.maintenance = (async () => {
       await previous;
-      const settings = await this.settings();
+      const [settings, version] = await Promise.all([this.settings(), this.answer(["version"]).then(parseGitVersion)]);
       const objects = this.objectStore();
-      if (settings && !maintenanceNeeded(settings, objects === undefined ? undefined : countObjectStore(objects))) return;
-      await this.run(["maintenance", "run", "--auto", "--quiet"]);
+      if (settings && !maintenanceNeeded(settings, version, objects === undefined ? undefined : countObjectStore(objects))) return;
+      const args = maintenanceArgs(settings);
+      await this.run(args).catch((error: unknown) => {
+        // Git before 2.47 refuses --detach; its gc detaches itself.
+        if (args.at(-1) === "--detach" && /unknown option/.test(String(error))) return this.run(args.slice(0, -1));
+        throw error;
+      });
     })().catch(() => undefined);
   }
 
@@ -433,8 +439,8 @@ export class GitRepo {
     try {
       // Only remote-tracking refs move; the table stays right for the rest (and commit -> tree never changes).
       this.remotesMoved = true;
-      // A narrow fetch of a few refs: no forced-update report (output is quiet) and no auto maintenance, which is
-      // left to the user's own git commands; each would cost a run time for nothing it uses.
+      // A narrow fetch of a few refs: no forced-update report (output is quiet) and no auto maintenance, which the
+      // run starts itself once it has stored objects (maintain()); each would cost a run time for nothing it uses.
       // --prune: a branch deleted on the remote (a merged or closed pull request's) leaves no remote-tracking ref.
       const quiet = ["--quiet", "--prune", "--no-tags", "--no-write-fetch-head", "--no-show-forced-updates", "--no-auto-maintenance"];
       await this.run(["fetch", ...quiet, remote, ...refspecs], { GIT_TERMINAL_PROMPT: "0", ...env });

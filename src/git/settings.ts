@@ -6,7 +6,7 @@
 
 /** The keys SETTINGS_PATTERN selects, lowercased as git prints them. */
 export const SETTINGS_PATTERN =
-  "^(remote\\..*\\.url|url\\..*\\.insteadof|(user|author|committer)\\.(name|email)|user\\.useconfigonly|i18n\\.commitencoding|maintenance\\..*|gc\\.auto|gc\\.autopacklimit)$";
+  "^(remote\\..*\\.url|url\\..*\\.insteadof|(user|author|committer)\\.(name|email)|user\\.useconfigonly|i18n\\.commitencoding|maintenance\\..*|gc\\.auto|gc\\.autopacklimit|gc\\.autodetach)$";
 
 /**
  * Key -> values in git's order (system, global, local, command line); null for a key written without a value.

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach } from "vitest";
 import { main } from "../../src/cli.js";
+import { parseGitVersion } from "../../src/git/maintenance.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -19,7 +20,9 @@ export function tempDir(prefix = "gitops-redis-test-"): string {
 
 /**
  * A git environment of its own: no user or system config, a fixed identity. Dates are the clock's, as a user's are:
- * with GIT_AUTHOR_DATE set, git rather than gitops-redis writes the commit (src/git/settings.ts).
+ * with GIT_AUTHOR_DATE set, git rather than gitops-redis writes the commit (src/git/settings.ts). Auto maintenance
+ * stays in the foreground (`git -c maintenance.autoDetach=false`): from git 2.47 it runs in the background, and could
+ * still be writing in a test's repository when the test removes it.
  */
 export function gitEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -27,6 +30,7 @@ export function gitEnv(home: string, extra: Record<string, string> = {}): NodeJS
     HOME: home,
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: join(home, ".gitconfig-none"),
+    GIT_CONFIG_PARAMETERS: "'maintenance.autoDetach'='false'",
     GIT_AUTHOR_NAME: "Test User",
     GIT_AUTHOR_EMAIL: "test@example.invalid",
     GIT_COMMITTER_NAME: "Test User",
@@ -34,6 +38,10 @@ export function gitEnv(home: string, extra: Record<string, string> = {}): NodeJS
     ...extra,
   };
 }
+
+/** The git the tests run, [major, minor]; and whether gitops-redis applies git's auto maintenance rule to it (up to 2.53). */
+export const GIT_VERSION = parseGitVersion(execFileSync("git", ["version"], { encoding: "utf8" }))!;
+export const MAINTENANCE_RULE_KNOWN = GIT_VERSION[0] === 2 && GIT_VERSION[1] < 54;
 
 export function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): string {
   return execFileSync("git", args, { cwd, env: env ?? gitEnv(cwd), encoding: "utf8" }).trim();
