@@ -47,9 +47,10 @@ export function packOf(objects: readonly NewObject[], format: ObjectFormat): Buf
 
 /**
  * Stores `pack` in the repository at `dir` as a pack of its own, with its index (`git index-pack --stdin`): two new
- * files however many objects (three from git 2.41, which adds a reverse index). `git unpack-objects` wrote one loose file per object, and creating a file can cost a
- * millisecond or more (ext4 on a virtual disk: 8-24 ms for a commit's eleven objects, against 3-5 ms here). The pack
- * is synced to disk as git syncs packs (core.fsync), where loose objects are not. A pack per run is what a fetch of
+ * files however many objects (three from git 2.41, which adds a reverse index). `git unpack-objects` wrote one loose
+ * file per object, and creating a file can cost a millisecond or more (ext4 on a virtual disk: 8-24 ms for a
+ * commit's eleven objects, against 3-5 ms here). The pack is synced to disk as git syncs packs (core.fsync), where
+ * loose objects are not. A pack per run is what a fetch of
  * many objects leaves too; git's auto maintenance, which a run starts once it is done (GitRepo.maintain), joins them
  * (up to git 2.53, once there are more than gc.autoPackLimit, 50; from 2.54 a geometric repack, sooner).
  * Not --strict: that checks every entry of each new tree, including the user's own files that we keep as they are,
