@@ -55,9 +55,6 @@ function execGit(dir: string, args: string[], input: string): void {
   execFileSync("git", args, { cwd: dir, input, env: gitEnv(dir), stdio: ["pipe", "ignore", "pipe"] });
 }
 
-const VERSION = GIT_VERSION;
-const RULE_KNOWN = MAINTENANCE_RULE_KNOWN;
-
 /** Whether `git maintenance run --auto` decides to act here: a task of it then starts a git process (gc, repack...). */
 function gitWouldAct(dir: string): boolean {
   const trace = join(dir, ".git", "maintenance-trace");
@@ -109,11 +106,11 @@ describe("maintenanceNeeded on countObjectStore's counts decides as git maintena
         writeFileSync(join(dir, ".git", "objects", "pack", pack.replace(/\.pack$/, ".keep")), "");
       }
       for (const [key, value] of Object.entries(config)) git(dir, ["config", key, value]);
-      const ours = maintenanceNeeded(settingsOf(dir), VERSION, countObjectStore(join(dir, ".git", "objects")));
+      const ours = maintenanceNeeded(settingsOf(dir), GIT_VERSION, countObjectStore(join(dir, ".git", "objects")));
       // From git 2.54 git decides, and its geometric repack acts on other counts.
-      if (RULE_KNOWN) expect(ours).toBe(acts);
+      if (MAINTENANCE_RULE_KNOWN) expect(ours).toBe(acts);
       else expect(ours).toBe(true);
-      if (RULE_KNOWN) expect(gitWouldAct(dir)).toBe(acts);
+      if (MAINTENANCE_RULE_KNOWN) expect(gitWouldAct(dir)).toBe(acts);
     });
   }
 
@@ -170,7 +167,7 @@ describe("maintenanceArgs and parseGitVersion", () => {
     expect(parseGitVersion("git version 2.45.1.windows.1")).toEqual([2, 45]);
     expect(parseGitVersion("not git")).toBeUndefined();
     expect(parseGitVersion(undefined)).toBeUndefined();
-    expect(VERSION[0]).toBeGreaterThanOrEqual(2);
+    expect(GIT_VERSION[0]).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -220,13 +217,13 @@ describe("GitRepo stores each commit's objects as one pack, and starts git's aut
     const { repo, head, trace } = committed({ "maintenance.strategy": "incremental" }, undefined, { GIT_CONFIG_PARAMETERS: "" });
     await twoCommits(repo, head);
     await repo.close();
-    const before247 = VERSION[0] === 2 && VERSION[1] < 47;
+    const before247 = GIT_VERSION[0] === 2 && GIT_VERSION[1] < 47;
     expect(invocations(trace)).toEqual(["maintenance run --auto --quiet --detach", ...(before247 ? ["maintenance run --auto --quiet"] : [])]);
     // From 2.47 that process went on in the background: let it end before the folder is removed.
     if (!before247) await new Promise((resolve) => setTimeout(resolve, 300));
   });
 
-  it.runIf(RULE_KNOWN)("starts no process when git would find nothing to do, or maintenance.auto is false", async () => {
+  it.runIf(MAINTENANCE_RULE_KNOWN)("starts no process when git would find nothing to do, or maintenance.auto is false", async () => {
     for (const config of [{}, { ...EAGER_GC, "maintenance.auto": "false" }]) {
       const { dir, repo, head, trace } = committed(config);
       await twoCommits(repo, head);
